@@ -1,0 +1,29 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { startEmbeddedPostgres } from "../lib/db/embedded";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** A URL to a database on the test server with rights to create databases. */
+    adminDatabaseUrl: string;
+  }
+}
+
+// One Postgres server for the whole run: DATABASE_URL's when set (CI's service), else an embedded one in a
+// temporary folder. Each test file then gets a database of its own (test/setup-database.ts).
+export default async function setup(project: TestProject) {
+  const given = process.env.DATABASE_URL;
+  if (given) {
+    project.provide("adminDatabaseUrl", given);
+    return;
+  }
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "warroom-test-pg-"));
+  const pg = await startEmbeddedPostgres({ dataDir, database: "postgres" });
+  project.provide("adminDatabaseUrl", pg.adminUrl);
+  return async () => {
+    await pg.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+}
