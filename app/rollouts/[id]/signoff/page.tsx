@@ -1,0 +1,41 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { AppHeader } from "@/components/layout/app-header";
+import { SignoffBoard } from "@/components/signoff/signoff-board";
+import { requirePageUser } from "@/lib/auth/page-session";
+import { can } from "@/lib/auth/permissions";
+import { DomainError } from "@/lib/domain/errors";
+import { getRolloutState } from "@/lib/domain/rollouts";
+
+export const metadata: Metadata = { title: "Sign-off" };
+export const dynamic = "force-dynamic";
+
+export default async function SignoffPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const user = await requirePageUser(`/rollouts/${id}/signoff`);
+  const state = await getRolloutState(id).catch((error: unknown) => {
+    if (error instanceof DomainError && error.status === 404) notFound();
+    throw error;
+  });
+  return (
+    <>
+      <AppHeader user={user} />
+      <main className="mx-auto max-w-4xl p-6">
+        <div className="mb-4 flex items-center gap-3">
+          <h1 className="text-2xl font-semibold">Sign-off · {state.rollout.name}</h1>
+          <div className="flex-1" />
+          <Link href={`/rollouts/${id}`} className="text-sm underline">
+            Back to the war room
+          </Link>
+        </div>
+        {!can(user.role, "signoff.sign") ? (
+          <p className="mb-4 rounded border border-slate-300 bg-white px-3 py-2 text-sm">
+            Only an incident commander or an admin can sign. You can follow the gates here.
+          </p>
+        ) : null}
+        <SignoffBoard initialState={state} userRole={user.role} />
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,64 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { AppHeader } from "@/components/layout/app-header";
+import { requirePageUser } from "@/lib/auth/page-session";
+import { listRollouts } from "@/lib/domain/rollouts";
+
+export const metadata: Metadata = { title: "Rollouts" };
+export const dynamic = "force-dynamic";
+
+const STATUS_STYLE: Record<string, string> = {
+  DRAFT: "bg-slate-200 text-slate-800",
+  ACTIVE: "bg-green-100 text-ok",
+  PAUSED: "bg-amber-100 text-warn",
+  COMPLETED: "bg-slate-800 text-white",
+  ROLLED_BACK: "bg-red-100 text-breach",
+  ABORTED: "bg-red-100 text-breach",
+};
+
+export default async function RolloutsPage() {
+  const user = await requirePageUser("/rollouts");
+  const rollouts = await listRollouts();
+  return (
+    <>
+      <AppHeader user={user} />
+      <main className="mx-auto max-w-5xl p-6">
+        <h1 className="mb-4 text-2xl font-semibold">Rollouts</h1>
+        {rollouts.length === 0 ? (
+          <p className="text-slate-600">No rollouts yet.</p>
+        ) : (
+          <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
+            {rollouts.map((r) => {
+              const pct = r.progress.total ? Math.round((r.progress.done / r.progress.total) * 100) : 0;
+              return (
+                <li key={r.id} className="flex items-center gap-4 p-4">
+                  <div className="flex-1">
+                    <Link href={`/rollouts/${r.id}`} className="text-lg font-medium hover:underline">
+                      {r.name}
+                    </Link>
+                    <div className="text-sm text-slate-600">
+                      {r.service}
+                      {r.currentPhase ? ` · ${r.currentPhase.name} (${r.currentPhase.trafficPercent}%)` : ""}
+                    </div>
+                  </div>
+                  <div className="w-40">
+                    <div className="h-2 rounded bg-slate-200" aria-hidden>
+                      <div className="h-2 rounded bg-ok" style={{ width: `${pct}%` }} />
+                    </div>
+                    <div className="mt-1 text-xs text-slate-600">
+                      {r.progress.done}/{r.progress.total} checklist items
+                    </div>
+                  </div>
+                  <span className={`rounded px-2 py-0.5 text-xs font-semibold ${STATUS_STYLE[r.status] ?? ""}`}>{r.status}</span>
+                  <Link href={`/rollouts/${r.id}/signoff`} className="text-sm text-slate-700 underline">
+                    Sign-off
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,18 @@
+import Link from "next/link";
+import type { UserPrincipal } from "@/lib/auth/principal";
+import { SignOutButton } from "./sign-out-button";
+
+export function AppHeader({ user, children }: { user: UserPrincipal; children?: React.ReactNode }) {
+  return (
+    <header className="flex items-center gap-4 bg-slate-900 px-4 py-2 text-white">
+      <Link href="/rollouts" className="font-semibold tracking-tight">
+        War Room
+      </Link>
+      <div className="flex-1">{children}</div>
+      <span className="text-sm" data-testid="current-user">
+        {user.name} <span className="rounded bg-slate-700 px-1.5 py-0.5 text-xs">{user.role}</span>
+      </span>
+      <SignOutButton />
+    </header>
+  );
+}

@@ -1,0 +1,32 @@
+// Pure formatting shared by the war room, sign-off and status pages.
+
+/** T-relative label for a due offset in minutes, as runbooks write it: -1440 → "T-24h", 15 → "T+15m", 90 → "T+1h30m". */
+export function formatTOffset(minutes: number): string {
+  const sign = minutes < 0 ? "-" : "+";
+  const abs = Math.abs(minutes);
+  // Hours up to two days (runbooks say T-24h, T-36h), days beyond.
+  const days = abs >= 2880 ? Math.floor(abs / 1440) : 0;
+  const hours = Math.floor((abs - days * 1440) / 60);
+  const mins = abs % 60;
+  const parts = [days ? `${days}d` : "", hours ? `${hours}h` : "", mins ? `${mins}m` : ""].join("");
+  return `T${sign}${parts || "0"}`.replace("T+0", "T-0");
+}
+
+/** Whether an open item is past its due time. */
+export function isOverdue(item: { state: string; dueOffsetMinutes: number | null }, plannedStartAt: string | null, now: number): boolean {
+  if (item.state !== "OPEN" || item.dueOffsetMinutes === null || !plannedStartAt) return false;
+  return new Date(plannedStartAt).getTime() + item.dueOffsetMinutes * 60_000 < now;
+}
+
+export function formatAgo(iso: string | null, now: number): string {
+  if (!iso) return "never";
+  const seconds = Math.max(0, Math.round((now - new Date(iso).getTime()) / 1000));
+  if (seconds < 60) return `${seconds}s ago`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)}m ago`;
+  return `${Math.round(seconds / 3600)}h ago`;
+}
+
+export function formatTime(iso: string | null): string {
+  if (!iso) return "—";
+  return new Date(iso).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+}

@@ -1,0 +1,26 @@
+import type { GateView } from "@/lib/domain/selects";
+import { gateStatus } from "@/lib/domain/gate-status";
+
+const STATE_STYLE = { APPROVED: "text-ok", REJECTED: "text-breach", PENDING: "text-slate-500" } as const;
+const STATE_LABEL = { APPROVED: "GO", REJECTED: "NO-GO", PENDING: "pending" } as const;
+
+export function GateSummary({ gates }: { gates: GateView[] }) {
+  return (
+    <section className="rounded-lg border border-slate-200 bg-white p-3" aria-label="Sign-offs">
+      <h2 className="mb-2 font-semibold">Sign-offs</h2>
+      <ul className="space-y-1 text-sm">
+        {gates.map((gate) => {
+          const status = gateStatus(gate, gate.signatures);
+          const last = gate.signatures.at(-1);
+          return (
+            <li key={gate.id} data-testid={`gate-${gate.id}`} data-state={status.state}>
+              <span className="font-medium">{gate.name}</span>{" "}
+              <span className={`font-semibold ${STATE_STYLE[status.state]}`}>{STATE_LABEL[status.state]}</span>
+              {last ? <div className="text-xs text-slate-500">by {last.signer.name} ({last.signerRole})</div> : null}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,30 @@
+import { DEMO_PASSWORD } from "../fixtures/env";
+import { expect, test } from "../fixtures/test";
+
+test("each demo user can sign in through the login page", async ({ browser }) => {
+  for (const role of ["admin", "commander", "engineer", "viewer"] as const) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto("/rollouts");
+    await expect(page).toHaveURL(/\/login/);
+    await page.getByLabel("E-mail").fill(`${role}@warroom.local`);
+    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("heading", { name: "Rollouts" })).toBeVisible();
+    await expect(page.getByTestId("current-user")).toContainText(role.toUpperCase());
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name.endsWith("next-auth.session-token"));
+    expect(session?.httpOnly).toBe(true);
+    expect(session?.sameSite).toBe("Lax");
+    await context.close();
+  }
+});
+
+test("a wrong password is refused with a message", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByLabel("E-mail").fill("admin@warroom.local");
+  await page.getByLabel("Password").fill("wrong-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "E-mail" })).toHaveText("E-mail or password is not right.");
+  await expect(page).toHaveURL(/\/login/);
+});

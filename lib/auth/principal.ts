@@ -1,0 +1,24 @@
+import type { Role } from "@/lib/db/generated/enums";
+
+/** Who is asking: a signed-in user (browser session or API token), or a stakeholder holding a share link. */
+export type UserPrincipal = {
+  kind: "user";
+  userId: string;
+  name: string;
+  email: string;
+  role: Role;
+  via: "session" | "apiToken";
+};
+
+export type SharePrincipal = { kind: "share"; rolloutId: string; shareTokenId: string };
+
+export type Principal = UserPrincipal | SharePrincipal;
+
+/** How a change is attributed in the event log: the id when it is a user, and a display name that outlives them. */
+export type Actor = { id: string | null; name: string };
+
+export const SYSTEM_ACTOR: Actor = { id: null, name: "War Room" };
+
+export function actorOf(principal: UserPrincipal): Actor {
+  return { id: principal.userId, name: principal.via === "apiToken" ? `${principal.name} (API token)` : principal.name };
+}

@@ -1,0 +1,146 @@
+import { getDb, type DbTx } from "@/lib/db/client";
+import type { Actor } from "@/lib/auth/principal";
+import { runbookDraftSchema, type DraftItem, type DraftSection, type RunbookDraftInput } from "@/lib/schemas/runbook";
+import { notFound } from "./errors";
+import { transactWithEvents } from "./events";
+import { jsonify } from "./json";
+import {
+  actionSummarySelect,
+  contactSelect,
+  gateSelect,
+  itemSelect,
+  phaseSelect,
+  rolloutSummarySelect,
+  sectionSelect,
+  tileSelect,
+} from "./selects";
+
+export async function listRollouts() {
+  const rows = await getDb().rollout.findMany({
+    select: {
+      ...rolloutSummarySelect,
+      _count: { select: { items: true } },
+      phases: { select: { name: true, trafficPercent: true, status: true }, orderBy: { position: "asc" } },
+    },
+    orderBy: [{ createdAt: "desc" }],
+  });
+  const done = await getDb().checklistItem.groupBy({ by: ["rolloutId"], where: { state: { in: ["DONE", "SKIPPED"] } }, _count: true });
+  const doneBy = new Map(done.map((d) => [d.rolloutId, d._count]));
+  return jsonify(
+    rows.map(({ _count, phases, ...r }) => ({
+      ...r,
+      progress: { done: doneBy.get(r.id) ?? 0, total: _count.items },
+      currentPhase: phases.find((p) => p.status === "ACTIVE" || p.status === "PAUSED") ?? null,
+    })),
+  );
+}
+export type RolloutListEntry = Awaited<ReturnType<typeof listRollouts>>[number];
+
+/**
+ * Everything the war room shows, read in one repeatable-read snapshot so `lastSeq` matches the data: a client
+ * that loads this and then applies events after lastSeq misses nothing and applies nothing twice.
+ */
+export async function getRolloutState(rolloutId: string) {
+  const state = await getDb().$transaction(
+    async (tx) => {
+      const rollout = await tx.rollout.findUnique({ where: { id: rolloutId }, select: rolloutSummarySelect });
+      if (!rollout) throw notFound("Rollout");
+      const where = { rolloutId };
+      const [phases, sections, items, gates, contacts, tiles, actions] = await Promise.all([
+        tx.phase.findMany({ where, select: phaseSelect, orderBy: { position: "asc" } }),
+        tx.checklistSection.findMany({ where, select: sectionSelect, orderBy: { position: "asc" } }),
+        tx.checklistItem.findMany({ where, select: itemSelect, orderBy: { position: "asc" } }),
+        tx.signoffGate.findMany({ where, select: gateSelect, orderBy: { position: "asc" } }),
+        tx.contact.findMany({ where, select: contactSelect, orderBy: [{ escalationLevel: "asc" }, { position: "asc" }] }),
+        tx.metricTile.findMany({ where, select: tileSelect, orderBy: { position: "asc" } }),
+        tx.action.findMany({ where, select: actionSummarySelect, orderBy: { createdAt: "asc" } }),
+      ]);
+      return { rollout, phases, sections, items, gates, contacts, tiles, actions, lastSeq: rollout.lastSeq };
+    },
+    { isolationLevel: "RepeatableRead" },
+  );
+  return jsonify(state);
+}
+export type RolloutState = Awaited<ReturnType<typeof getRolloutState>>;
+
+/** Stores a runbook as a new rollout (demo seed, Markdown import): one transaction, one `rollout.created` event. */
+export async function createRolloutFromDraft(input: RunbookDraftInput, actor: Actor, opts: { plannedStartAt?: Date } = {}) {
+  const draft = runbookDraftSchema.parse(input);
+  const { result } = await transactWithEvents(actor, async (tx, recordFor) => {
+    const rollout = await tx.rollout.create({
+      data: {
+        name: draft.name,
+        service: draft.service,
+        description: draft.description,
+        plannedStartAt: opts.plannedStartAt,
+        createdById: actor.id,
+      },
+      select: { id: true },
+    });
+    const phaseIds: string[] = [];
+    for (const [position, phase] of draft.phases.entries()) {
+      const created = await tx.phase.create({
+        data: {
+          rolloutId: rollout.id,
+          position,
+          name: phase.name,
+          trafficPercent: phase.trafficPercent,
+          minDurationMinutes: phase.minDurationMinutes,
+          criteria: { create: phase.criteria },
+        },
+        select: { id: true },
+      });
+      phaseIds.push(created.id);
+    }
+    const counter = { section: 0, item: 0 };
+    for (const section of draft.sections) await createSection(tx, rollout.id, section, null, counter);
+    for (const [position, gate] of draft.gates.entries()) {
+      await tx.signoffGate.create({
+        data: {
+          rolloutId: rollout.id,
+          position,
+          kind: gate.kind,
+          name: gate.name,
+          requiredRoles: gate.requiredRoles,
+          approverTitles: gate.approverTitles,
+          phaseId: gate.phaseIndex === undefined ? null : (phaseIds[gate.phaseIndex] ?? null),
+        },
+      });
+    }
+    if (draft.contacts.length) {
+      await tx.contact.createMany({ data: draft.contacts.map((c, position) => ({ ...c, rolloutId: rollout.id, position })) });
+    }
+    await recordFor(rollout.id, "rollout.created", { name: draft.name, service: draft.service });
+    return rollout;
+  });
+  return result;
+}
+
+async function createSection(tx: DbTx, rolloutId: string, section: DraftSection, parentId: string | null, counter: { section: number; item: number }) {
+  const created = await tx.checklistSection.create({
+    data: { rolloutId, parentId, position: counter.section++, title: section.title },
+    select: { id: true },
+  });
+  for (const item of section.items) await createItem(tx, rolloutId, created.id, item, null, counter);
+  for (const child of section.sections ?? []) await createSection(tx, rolloutId, child, created.id, counter);
+}
+
+async function createItem(tx: DbTx, rolloutId: string, sectionId: string, item: DraftItem, parentId: string | null, counter: { section: number; item: number }) {
+  const state = item.state ?? "OPEN";
+  const created = await tx.checklistItem.create({
+    data: {
+      rolloutId,
+      sectionId,
+      parentId,
+      position: counter.item++,
+      text: item.text,
+      ownerName: item.ownerName,
+      dueOffsetMinutes: item.dueOffsetMinutes,
+      note: item.note,
+      // An item imported as [x] is DONE with no checkedBy/checkedAt: the runbook does not say who or when.
+      state,
+    },
+    select: { id: true },
+  });
+  for (const child of item.children ?? []) await createItem(tx, rolloutId, sectionId, child, created.id, counter);
+}

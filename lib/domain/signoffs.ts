@@ -1,0 +1,42 @@
+import { getDb } from "@/lib/db/client";
+import { actorOf, type UserPrincipal } from "@/lib/auth/principal";
+import { can } from "@/lib/auth/permissions";
+import type { RecordSignOffInput } from "@/lib/schemas/signoff";
+import { forbidden, notFound } from "./errors";
+import { changeRollout } from "./events";
+import { gateStatus } from "./gate-status";
+import { jsonify } from "./json";
+import { gateSelect, signatureSelect } from "./selects";
+
+/**
+ * Appends a signature by the signed-in user. Signatures are never edited (a trigger enforces it); a new
+ * decision by the same role supersedes the earlier one in gateStatus.
+ */
+export async function recordSignOff(principal: UserPrincipal, gateId: string, input: RecordSignOffInput) {
+  if (!can(principal.role, "signoff.sign")) throw forbidden("Only a commander or an admin can sign off");
+  const gate = await getDb().signoffGate.findUnique({ where: { id: gateId }, select: { rolloutId: true, requiredRoles: true, name: true } });
+  if (!gate) throw notFound("Sign-off gate");
+  if (!gate.requiredRoles.includes(principal.role)) {
+    throw forbidden(`"${gate.name}" needs a signature from ${gate.requiredRoles.join(" and ")}`);
+  }
+  const { result } = await changeRollout(gate.rolloutId, actorOf(principal), async (tx, record) => {
+    const signature = await tx.signature.create({
+      data: {
+        gateId,
+        rolloutId: gate.rolloutId,
+        signerId: principal.userId,
+        signerRole: principal.role,
+        decision: input.decision,
+        comment: input.comment || null,
+        trafficPercent: input.trafficPercent,
+      },
+      select: signatureSelect,
+    });
+    const updated = await tx.signoffGate.findUniqueOrThrow({ where: { id: gateId }, select: gateSelect });
+    const view = jsonify(signature);
+    const status = gateStatus(updated, updated.signatures);
+    await record("signoff.recorded", { gateId, gateName: gate.name, signature: view, gateState: status.state });
+    return { signature: view, gate: jsonify(updated), status: status.state };
+  });
+  return result;
+}

@@ -1,0 +1,25 @@
+import type { EventEnvelope } from "@/lib/schemas/events";
+
+// Route handlers run in Next's module graph and the socket.io server in server.ts's: a module-level
+// singleton would exist twice. server.ts registers the publish function on globalThis; everyone publishes
+// through this accessor.
+
+export type PublishEvents = (events: EventEnvelope[]) => void;
+export type PublishVolatile = (rolloutId: string, channel: string, payload: unknown) => void;
+
+type Realtime = { publishEvents: PublishEvents; publishVolatile: PublishVolatile };
+type RealtimeGlobal = typeof globalThis & { __warroomRealtime?: Realtime };
+
+export function registerRealtime(realtime: Realtime | undefined): void {
+  (globalThis as RealtimeGlobal).__warroomRealtime = realtime;
+}
+
+/** Fans committed events out to the rollout's room. A process without a socket server (a script) skips it. */
+export function publishEvents(events: EventEnvelope[]): void {
+  if (events.length === 0) return;
+  (globalThis as RealtimeGlobal).__warroomRealtime?.publishEvents(events);
+}
+
+export function publishVolatile(rolloutId: string, channel: string, payload: unknown): void {
+  (globalThis as RealtimeGlobal).__warroomRealtime?.publishVolatile(rolloutId, channel, payload);
+}

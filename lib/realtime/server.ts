@@ -1,0 +1,110 @@
+import type { Server as HttpServer } from "node:http";
+import { Server, type Socket } from "socket.io";
+import { authenticate, requireRolloutRead } from "@/lib/auth/session";
+import { currentSeq, listEventsAfter } from "@/lib/domain/events";
+import { toPublicEvent } from "@/lib/domain/public-view";
+import { invalidInput, toDomainError } from "@/lib/http/errors";
+import { errorBody } from "@/lib/domain/errors";
+import { joinRequestSchema, type EventEnvelope, type JoinAck } from "@/lib/schemas/events";
+import {
+  publicRolloutRoom,
+  rolloutRoom,
+  type ClientToServerEvents,
+  type InterServerEvents,
+  type ServerToClientEvents,
+  type SocketData,
+} from "./contract";
+import { registerRealtime } from "./publisher";
+
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/**
+ * socket.io on the app's HTTP server. Authenticates every connection like an HTTP request (session cookie,
+ * or an API / share token in `auth.token`), puts each client in its rollout's room on `join`, and registers
+ * the publisher that domain writes call after commit.
+ */
+export function createRealtimeServer(httpServer: HttpServer, opts: { origin?: string } = {}): RealtimeServer {
+  const io: RealtimeServer = new Server(httpServer, {
+    cors: opts.origin ? { origin: opts.origin, credentials: true } : undefined,
+    maxHttpBufferSize: 64 * 1024,
+  });
+
+  io.use(async (socket, next) => {
+    try {
+      const principal = await authenticate({
+        cookie: socket.handshake.headers.cookie,
+        authorization: socket.handshake.headers.authorization,
+        token: (socket.handshake.auth as { token?: unknown } | undefined)?.token,
+      });
+      if (!principal) return next(Object.assign(new Error("unauthorized"), { data: { status: 401, code: "unauthorized" } }));
+      socket.data.principal = principal;
+      next();
+    } catch (error) {
+      const domain = toDomainError(error);
+      next(Object.assign(new Error(domain.code), { data: { status: domain.status, code: domain.code } }));
+    }
+  });
+
+  io.on("connection", (socket) => {
+    socket.on("join", (request, ack) => {
+      if (typeof ack !== "function") return;
+      void joinRollout(socket, request).then(ack);
+    });
+    socket.on("leave", (request, ack) => {
+      const parsed = joinRequestSchema.pick({ rolloutId: true }).safeParse(request);
+      if (parsed.success) {
+        void socket.leave(rolloutRoom(parsed.data.rolloutId));
+        void socket.leave(publicRolloutRoom(parsed.data.rolloutId));
+      }
+      if (typeof ack === "function") ack({ ok: parsed.success });
+    });
+  });
+
+  registerRealtime({
+    publishEvents: (events) => publish(io, events),
+    publishVolatile: (rolloutId, channel, payload) => {
+      const message = { rolloutId, channel, payload };
+      io.to(rolloutRoom(rolloutId)).volatile.emit("live", message);
+      io.to(publicRolloutRoom(rolloutId)).volatile.emit("live", message);
+    },
+  });
+  return io;
+}
+
+async function joinRollout(socket: RealtimeSocket, request: unknown): Promise<JoinAck> {
+  try {
+    const parsed = joinRequestSchema.safeParse(request);
+    if (!parsed.success) throw invalidInput(parsed.error, "join");
+    const { rolloutId, afterSeq } = parsed.data;
+    const reader = requireRolloutRead(socket.data.principal, rolloutId);
+    // Join before reading the backlog: an event committed in between arrives twice (clients skip seq they
+    // have), never zero times.
+    await socket.join(reader.kind === "share" ? publicRolloutRoom(rolloutId) : rolloutRoom(rolloutId));
+    // Without afterSeq the client has just loaded full state: it needs only the seq to continue from.
+    if (afterSeq === undefined) return { ok: true, lastSeq: await currentSeq(rolloutId), events: [], truncated: false };
+    const page = await listEventsAfter(rolloutId, afterSeq);
+    const events = reader.kind === "share" ? page.events.map(toPublicEvent) : page.events;
+    return { ok: true, lastSeq: page.lastSeq, events, truncated: page.truncated };
+  } catch (error) {
+    const domain = toDomainError(error);
+    return { ok: false, error: { ...errorBody(domain).error, status: domain.status } };
+  }
+}
+
+function publish(io: RealtimeServer, events: EventEnvelope[]) {
+  for (const envelope of events) {
+    io.to(rolloutRoom(envelope.rolloutId)).emit("event", envelope);
+    io.to(publicRolloutRoom(envelope.rolloutId)).emit("event", toPublicEvent(envelope));
+    if (envelope.type === "share.revoked") void disconnectShareToken(io, envelope.rolloutId, String(envelope.data.shareTokenId));
+  }
+}
+
+/** A revoked link stops working at once, including status pages that are already open. */
+async function disconnectShareToken(io: RealtimeServer, rolloutId: string, shareTokenId: string) {
+  const sockets = await io.in(publicRolloutRoom(rolloutId)).fetchSockets();
+  for (const socket of sockets) {
+    const principal = socket.data.principal;
+    if (principal.kind === "share" && principal.shareTokenId === shareTokenId) socket.disconnect(true);
+  }
+}

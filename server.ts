@@ -1,0 +1,33 @@
+import { createServer, type Server as HttpServer } from "node:http";
+import next from "next";
+import { createRealtimeServer, type RealtimeServer } from "@/lib/realtime/server";
+import { registerRealtime } from "@/lib/realtime/publisher";
+
+// One Node process, one port: Next's request handler and socket.io (plus, later, the background workers).
+// Started by scripts/start.ts after the database is ready.
+
+export type WarRoomServer = { httpServer: HttpServer; io: RealtimeServer; url: string; close: () => Promise<void> };
+
+export async function startServer(opts: { port: number; host: string; dev: boolean }): Promise<WarRoomServer> {
+  const app = next({ dev: opts.dev, hostname: opts.host, port: opts.port, dir: process.cwd() });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const httpServer = createServer((req, res) => void handle(req, res));
+  const io = createRealtimeServer(httpServer);
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(opts.port, opts.host, resolve);
+  });
+  const address = httpServer.address();
+  const port = typeof address === "object" && address ? address.port : opts.port;
+  return {
+    httpServer,
+    io,
+    url: `http://${opts.host === "0.0.0.0" ? "localhost" : opts.host}:${port}`,
+    close: async () => {
+      registerRealtime(undefined);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await app.close();
+    },
+  };
+}
