@@ -169,7 +169,6 @@ export function contactFromLine(line: string, level: number, escalation: boolean
     return (match[1] ?? match[0]).trim();
   };
   const url = take(URL);
-  if (url) notes.push(url);
   for (const placeholder of value.match(PLACEHOLDER) ?? []) notes.push(placeholder);
   value = value.replace(PLACEHOLDER, " ");
   const foundEmail = take(EMAIL);
@@ -179,9 +178,14 @@ export function contactFromLine(line: string, level: number, escalation: boolean
 
   // "Level 1 (0-5 min): On-call engineer": the label only numbers the step, the value names who.
   if (!label || /^(level|tier|step|stage)\s*\d*$/i.test(label)) label = name;
+  // A channel is named by where it is ("Slack #bargain-alerts", a meeting link), so its handle or link is the
+  // name; a person's link goes to the notes.
+  const channel = (handle || url) && kindOf(label, name || label, handle ?? url) === "CHANNEL";
+  const channelName = channel ? [name, handle, url].filter(Boolean).join(" ") : "";
+  if (url && !channel) notes.push(url);
   return buildContact({
     role: label,
-    name: name || label,
+    name: channelName || name || label,
     phone,
     chatHandle: handle,
     email: foundEmail,

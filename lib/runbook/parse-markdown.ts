@@ -1,4 +1,4 @@
-import type { Code, List, ListItem, Paragraph, Root, RootContent, Table } from "mdast";
+import type { Code, Heading, List, ListItem, Paragraph, Root, RootContent, Table } from "mdast";
 import remarkGfm from "remark-gfm";
 import remarkParse from "remark-parse";
 import { unified } from "unified";
@@ -132,11 +132,19 @@ type RawSection = {
   depth: number;
   blocks: RootContent[];
   children: RawSection[];
+  /** A bold "Phase N" line standing in for a heading. */
   pseudo: boolean;
+  /** The "Checklist" section made for content before the first heading. */
+  synthetic?: boolean;
   phase?: PhaseSpec;
 };
 
 type Outline = { titleLines: string[]; preamble: RootContent[]; footer: RootContent[]; sections: RawSection[] };
+
+/** A heading's text. A leading "�" (an emoji lost to mis-encoding, see mojibake.ts) was only decoration. */
+function headingTitle(node: Heading): string {
+  return collapse(inlineText(node.children)).replace(/^(?:\uFFFD\s*)+/, "") || "Untitled section";
+}
 
 /** A paragraph that is only a bold "Phase N: … (X% traffic)" line: a phase heading written in bold. */
 function boldPhaseTitle(node: RootContent): string | undefined {
@@ -171,7 +179,7 @@ function outline(root: Root): Outline {
     if (!node) break;
     const next = nodes[i + 1];
     if (node.type === "heading" && node.depth === 1 && preamble.length === 0 && next?.type !== "list" && next?.type !== "table") {
-      titleLines.push(collapse(inlineText(node.children)));
+      titleLines.push(headingTitle(node));
       continue;
     }
     if (node.type === "heading" || node.type === "list" || node.type === "table" || boldPhaseTitle(node)) break;
@@ -189,7 +197,7 @@ function outline(root: Root): Outline {
     const node = nodes[i];
     if (!node) break;
     if (node.type === "heading") {
-      const title = collapse(inlineText(node.children)) || "Untitled section";
+      const title = headingTitle(node);
       open({ title, depth: node.depth, blocks: [], children: [], pseudo: false });
       continue;
     }
@@ -201,7 +209,7 @@ function outline(root: Root): Outline {
       continue;
     }
     // Lists before any heading: a section of their own, which later headings never nest under (depth 7).
-    if (stack.length === 0) open({ title: "Checklist", depth: 7, blocks: [], children: [], pseudo: false });
+    if (stack.length === 0) open({ title: "Checklist", depth: 7, blocks: [], children: [], pseudo: false, synthetic: true });
     stack.at(-1)?.blocks.push(node);
   }
   return { titleLines, preamble, footer, sections: dropTableOfContents(sections) };
@@ -233,20 +241,43 @@ function allSections(sections: RawSection[]): RawSection[] {
   return sections.flatMap((section) => [section, ...allSections(section.children)]);
 }
 
+/** Texts in document order: section titles, paragraphs and list item lines (code blocks are skipped). */
+function outlineTexts(sections: RawSection[]): Array<{ text: string; firstBlock?: string }> {
+  const texts: Array<{ text: string; firstBlock?: string }> = [];
+  const listTexts = (list: List) => {
+    for (const item of list.children) {
+      const first = item.children[0];
+      if (first?.type === "paragraph") texts.push({ text: collapse(nodeText(first)) });
+      for (const child of item.children) if (child.type === "list") listTexts(child);
+    }
+  };
+  for (const section of allSections(sections)) {
+    const first = section.blocks[0];
+    texts.push({ text: section.title, firstBlock: first?.type === "paragraph" ? collapse(nodeText(first)) : undefined });
+    for (const block of section.blocks) {
+      if (block.type === "paragraph") texts.push({ text: collapse(nodeText(block)) });
+      if (block.type === "list") listTexts(block);
+    }
+  }
+  return texts;
+}
+
 /**
- * T0 as a wall-clock time (minutes after midnight), when the runbook pins one: a heading with a T-offset followed
- * by a time ("Phase 1: Preparation (T-30 minutes)" then "**11:30 AM UTC**" → T0 = 12:00). Lets clock times in
- * later headings ("Canary: 5% of Traffic (12:30 PM)") become offsets.
+ * T0 as a wall-clock time (minutes after midnight), when the runbook pins one, so that clock times elsewhere
+ * ("Canary: 5% of Traffic (12:30 PM)", "09:00 — Change freeze") become offsets. Read from the first of:
+ * a heading with a T-offset followed by a time ("Phase 1: Preparation (T-30 minutes)" then "**11:30 AM UTC**"
+ * → 12:00); a line with both ("11:30 (T-30m) War room opens"); a time on a go-live line ("10:00 Go-live (T0)").
  */
 function findT0(sections: RawSection[]): number | undefined {
-  for (const section of allSections(sections)) {
-    const offset = parseRelativeOffset(section.title);
-    if (offset === undefined) continue;
-    const inTitle = parseClock(section.title.replace(/\bT\s*[+\-−–]\s*\d+/gi, ""));
-    const first = section.blocks[0];
-    const firstText = first?.type === "paragraph" ? collapse(nodeText(first)) : "";
-    const clock = inTitle ?? (isClockOnly(firstText) ? parseClock(firstText) : undefined);
-    if (clock !== undefined) return clock - offset;
+  for (const { text, firstBlock } of outlineTexts(sections)) {
+    const offset = parseRelativeOffset(text);
+    const clock = parseClock(text.replace(/\bT\s*[+\-−–]\s*\d+/gi, ""));
+    if (offset !== undefined) {
+      const at = clock ?? (firstBlock !== undefined && isClockOnly(firstBlock) ? parseClock(firstBlock) : undefined);
+      if (at !== undefined) return at - offset;
+    } else if (clock !== undefined && /\b(go[- ]?live|launch|cut-?over|T0|deployment (begins|starts))\b/i.test(text)) {
+      return clock;
+    }
   }
   return undefined;
 }
@@ -778,7 +809,12 @@ export function parseRunbookMarkdown(markdown: string, opts: { name?: string } =
   const t0 = findT0(doc.sections);
   const listPhases = markPhases(doc.sections);
   const builder = new DraftBuilder(source, t0, listPhases);
-  const sections = doc.sections.map((section) => builder.section(section, undefined)).slice(0, LIMITS.sections);
+  const sections = doc.sections
+    .map((raw) => ({ raw, section: builder.section(raw, undefined) }))
+    // A made-up "Checklist" section that ended up empty (its tables were contacts) is not worth showing.
+    .filter(({ raw, section }) => !(raw.synthetic && section.items.length === 0 && !section.sections))
+    .map(({ section }) => section)
+    .slice(0, LIMITS.sections);
 
   const given = opts.name?.trim();
   const titleIndex = doc.titleLines.findIndex((line) => line && !FILE_NAME.test(line));
