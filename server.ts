@@ -1,5 +1,6 @@
 import { createServer, type Server as HttpServer } from "node:http";
 import next from "next";
+import { createPostgresAdapter } from "@/lib/realtime/adapter";
 import { createRealtimeServer, type RealtimeServer } from "@/lib/realtime/server";
 import { registerRealtime } from "@/lib/realtime/publisher";
 
@@ -13,7 +14,8 @@ export async function startServer(opts: { port: number; host: string; dev: boole
   await app.prepare();
   const handle = app.getRequestHandler();
   const httpServer = createServer((req, res) => void handle(req, res));
-  const io = createRealtimeServer(httpServer);
+  const fanOut = createPostgresAdapter(process.env.DATABASE_URL!);
+  const io = createRealtimeServer(httpServer, { adapter: fanOut.adapter });
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
     httpServer.listen(opts.port, opts.host, resolve);
@@ -27,6 +29,7 @@ export async function startServer(opts: { port: number; host: string; dev: boole
     close: async () => {
       registerRealtime(undefined);
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      await fanOut.close().catch(() => undefined);
       await app.close();
     },
   };

@@ -14,6 +14,7 @@ import {
   type ServerToClientEvents,
   type SocketData,
 } from "./contract";
+import type { createPostgresAdapter } from "./adapter";
 import { registerRealtime } from "./publisher";
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -24,10 +25,14 @@ type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterSe
  * or an API / share token in `auth.token`), puts each client in its rollout's room on `join`, and registers
  * the publisher that domain writes call after commit.
  */
-export function createRealtimeServer(httpServer: HttpServer, opts: { origin?: string } = {}): RealtimeServer {
+export function createRealtimeServer(
+  httpServer: HttpServer,
+  opts: { origin?: string; adapter?: ReturnType<typeof createPostgresAdapter>["adapter"] } = {},
+): RealtimeServer {
   const io: RealtimeServer = new Server(httpServer, {
     cors: opts.origin ? { origin: opts.origin, credentials: true } : undefined,
     maxHttpBufferSize: 64 * 1024,
+    ...(opts.adapter ? { adapter: opts.adapter } : {}),
   });
 
   io.use(async (socket, next) => {

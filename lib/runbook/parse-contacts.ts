@@ -89,7 +89,7 @@ type Column = "role" | "name" | "phone" | "chat" | "email" | "level" | "window" 
 function columnOf(header: string): Column {
   const h = header.trim().toLowerCase();
   if (/^(role|position|title|function|area)$/.test(h)) return "role";
-  if (/^(name|contact|person|who|owner|assignee|engineer|contact name)$/.test(h)) return "name";
+  if (/^(name|contact|person|who|engineer|contact name)$/.test(h)) return "name";
   if (/phone|mobile|cell|tel\b|pager number/.test(h)) return "phone";
   if (/e-?mail/.test(h)) return "email";
   if (/slack|chat|handle|teams|discord|irc|matrix|mattermost/.test(h)) return "chat";
@@ -153,7 +153,9 @@ const PLACEHOLDER = /<[^<>]{1,40}>/g;
 export function contactFromLine(line: string, level: number, escalation: boolean): DraftContact | undefined {
   let text = line.replace(/\s+/g, " ").trim();
   const window = parseEscalationWindow(text);
-  if (window) text = text.replace(window.matched, " ").replace(/\(\s*\)/g, " ").replace(/\s+/g, " ").trim();
+  if (window) {
+    text = text.replace(window.matched, " ").replace(/\(\s*\)/g, " ").replace(/\s+/g, " ").replace(/^[\s:|—–-]+/, "").trim();
+  }
 
   const colon = text.match(/^([^:]{1,80}?)\s*:\s*(.+)$/);
   let label = colon ? (colon[1] ?? "").trim() : "";
@@ -169,9 +171,10 @@ export function contactFromLine(line: string, level: number, escalation: boolean
     return (match[1] ?? match[0]).trim();
   };
   const url = take(URL);
+  const foundEmail = take(EMAIL);
+  value = value.replace(/<\s*>/g, " ");
   for (const placeholder of value.match(PLACEHOLDER) ?? []) notes.push(placeholder);
   value = value.replace(PLACEHOLDER, " ");
-  const foundEmail = take(EMAIL);
   const handle = take(HANDLE);
   const phone = take(PHONE);
   const name = value.replace(/[\s()[\]|,;—–-]+$/g, "").replace(/^[\s()[\]|,;—–-]+/g, "").replace(/\s+/g, " ").trim();

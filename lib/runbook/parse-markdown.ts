@@ -310,7 +310,11 @@ type Scope = {
 };
 
 /** Collects the approvers of one sign-off gate while its lines are read. */
-type SignoffGroup = { name: string; titles: string[]; lines: number; scope: Scope };
+type SignoffGroup = { name: string; titles: string[]; fields: string[]; lines: number; scope: Scope };
+
+function signoffGroup(name: string, scope: Scope): SignoffGroup {
+  return { name, titles: [], fields: [], lines: 0, scope };
+}
 
 type ListContext = {
   /** A note every top-level item of the list carries (the label that introduced the list). */
@@ -385,7 +389,10 @@ class DraftBuilder {
 
   private finishSignoffGroup(group: SignoffGroup): void {
     if (group.lines === 0) return;
-    const name = stripDecoration(group.name) || group.name;
+    const label = stripDecoration(group.name) || group.name;
+    // "Go-Live Authorization (Date/Time, Initial Traffic %)": what the signer is asked to give besides a GO.
+    const fields = [...new Set(group.fields)];
+    const name = fields.length > 0 ? `${label} (${fields.join(", ")})` : label;
     this.gates.push({
       gate: {
         kind: gateKindOf([group.name, ...group.scope.titles], group.scope.offset),
@@ -484,14 +491,15 @@ class DraftBuilder {
         }
         case "table": {
           const label = pendingLabel?.label;
-          if (this.contactTable(block, scope)) {
-            pendingLabel = undefined;
-            return;
-          }
+          // A task table first: its Owner/When columns would otherwise pass for a contact table's.
           const taskItems = this.taskTable(block, scope, label);
           if (taskItems) {
             pendingLabel = undefined;
             add(taskItems);
+            return;
+          }
+          if (this.contactTable(block, scope)) {
+            pendingLabel = undefined;
             return;
           }
           loose(sourceOf(block, this.source));
@@ -535,9 +543,10 @@ class DraftBuilder {
     const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
     const signoffLines = lines.map(parseSignoffLine);
     if (lines.length > 0 && signoffLines.every((l) => l !== undefined)) {
-      const group: SignoffGroup = { name: scope.title, titles: [], lines: 0, scope };
+      const group: SignoffGroup = signoffGroup(scope.title, scope);
       for (const line of signoffLines) {
         if (line?.title) group.titles.push(line.title);
+        if (line?.field) group.fields.push(line.field);
         group.lines++;
         this.signoffs++;
       }
@@ -560,7 +569,7 @@ class DraftBuilder {
     if (label !== undefined) {
       const kind = criterionKindOfLabel(label);
       if (isSignoffTitle(label) || scope.signoff) {
-        group = { name: label, titles: [], lines: 0, scope };
+        group = signoffGroup(label, scope);
         context.note = label;
       } else if (kind) {
         context.criteriaKind = kind;
@@ -571,11 +580,11 @@ class DraftBuilder {
         context.note = label;
       }
     } else if (scope.signoff) {
-      group = { name: scope.title, titles: [], lines: 0, scope };
+      group = signoffGroup(scope.title, scope);
     }
     context.criteriaKind ??= scope.criteriaKind;
     // Sign-off lines in a list without a sign-off label or heading still form a gate, named by the section.
-    context.signoff = group ?? { name: scope.title, titles: [], lines: 0, scope };
+    context.signoff = group ?? signoffGroup(scope.title, scope);
     const items = this.listItems(list, context, scope, true);
     this.finishSignoffGroup(context.signoff);
     return items;
@@ -598,6 +607,7 @@ class DraftBuilder {
       if (text && (signoff || approval) && context.signoff) {
         const title = signoff ? signoff.title : approval;
         if (title) context.signoff.titles.push(title);
+        if (signoff?.field) context.signoff.fields.push(signoff.field);
         context.signoff.lines++;
         this.signoffs++;
         items.push(...nested.flatMap((l) => this.listItems(l, context, scope, false)));
@@ -626,7 +636,7 @@ class DraftBuilder {
       const due = parseRelativeOffset(text) ?? leadingClockOffset(text, this.t0) ?? context.due;
       const childScope: Scope = phase === scope.phase ? scope : { ...scope, phase };
       const ownGroup: SignoffGroup | undefined = isSignoffTitle(text) && nested.length > 0
-        ? { name: text, titles: [], lines: 0, scope }
+        ? signoffGroup(text, scope)
         : undefined;
       const childContext: ListContext = {
         owner: owner ?? context.owner,

@@ -9,8 +9,8 @@ export type GateKind = RunbookDraft["gates"][number]["kind"];
 // A line that leaves room to sign: underscores, dots, an empty box.
 const BLANK = String.raw`(?:_{3,}|\.{5,}|…{2,}|\[\s*\]|☐)`;
 
-// Labels on a sign-off form that are not approvers: the signature itself records when and at what traffic
-// (Signature.createdAt, Signature.trafficPercent), so these lines need no title of their own.
+// Labels on a sign-off form that are not approvers. The signature itself records when and at what traffic
+// (Signature.createdAt, Signature.trafficPercent); the gate's name lists them so the signer knows to give them.
 const FIELD =
   /^(date|time|date\s*[/&]\s*time|date and time|when|initial traffic\s*(%|percent(age)?)?|traffic\s*(%|percent(age)?)?|comments?|notes?|version|ticket|change (id|number))$/i;
 // Labels that say "someone signs here" without saying who.
@@ -26,17 +26,19 @@ export function isGoNoGo(text: string): boolean {
   return /\bgo\s*\/\s*no[- ]?go\b/i.test(text);
 }
 
-export type SignoffLine = { title?: string };
+/** An approver's title, or a form field of the sign-off ("Date/Time", "Initial Traffic %"). */
+export type SignoffLine = { title?: string; field?: string };
 
 /**
  * A line with a blank to sign ("Engineering Lead: ____ Date: ____" → title "Engineering Lead"; "Date/Time: ____"
- * → a form field, no title), or undefined when the line has no blank.
+ * → field "Date/Time"), or undefined when the line has no blank.
  */
 export function parseSignoffLine(text: string): SignoffLine | undefined {
   const match = text.match(new RegExp(String.raw`^(.+?)\s*:\s*${BLANK}`));
   if (!match) return undefined;
   const label = stripDecoration(match[1] ?? "").trim();
-  if (label.length === 0 || label.length > 120 || FIELD.test(label) || GENERIC.test(label)) return {};
+  if (label.length === 0 || label.length > 120) return {};
+  if (FIELD.test(label) || GENERIC.test(label)) return { field: label };
   return { title: label };
 }
 

@@ -29,9 +29,12 @@ export function inlineText(nodes: readonly PhrasingContent[]): string {
         break;
       case "link": {
         const label = inlineText(node.children);
-        // Keep a real URL that the label does not show; in-page anchors (#section) carry nothing.
+        // Keep a real URL that the label does not show; in-page anchors (#section) and autolinked addresses
+        // ("dana@example.com" → mailto:dana@example.com) carry nothing more.
         const url = node.url;
-        out += url && !url.startsWith("#") && !label.includes(url) ? `${label} (${url})` : label;
+        const bare = url.replace(/^(mailto:|https?:\/\/)/i, "");
+        const shown = !url || url.startsWith("#") || label.includes(url) || label.includes(bare);
+        out += shown ? label : `${label} (${url})`;
         break;
       }
       default:
@@ -57,12 +60,22 @@ export function collapse(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
-/** The node's original Markdown, or its text when positions are missing. */
+/**
+ * The node's original Markdown, or its text when positions are missing. A block nested in a list item is
+ * indented in the source; that indentation (the block's start column) is removed from its later lines too.
+ */
 export function sourceOf(node: Nodes, source: string): string {
   const start = node.position?.start.offset;
   const end = node.position?.end.offset;
   if (start === undefined || end === undefined) return nodeText(node);
-  return source.slice(start, end);
+  const indent = (node.position?.start.column ?? 1) - 1;
+  const text = source.slice(start, end);
+  if (indent === 0) return text;
+  const prefix = new RegExp(`^[ \\t]{0,${indent}}`);
+  return text
+    .split("\n")
+    .map((line, i) => (i === 0 ? line : line.replace(prefix, "")))
+    .join("\n");
 }
 
 /** Trimmed and cut to max characters (with an ellipsis), so text fits the schema's limits. */

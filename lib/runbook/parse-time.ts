@@ -21,7 +21,8 @@ export function unitMinutes(unit: string): number | undefined {
 const MAX_OFFSET = 525_600;
 
 function boundedMinutes(value: number): number | undefined {
-  const rounded = Math.round(value);
+  // "+ 0" keeps "T-0" from being -0.
+  const rounded = Math.round(value) + 0;
   return Math.abs(rounded) <= MAX_OFFSET ? rounded : undefined;
 }
 
