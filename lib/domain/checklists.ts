@@ -1,8 +1,7 @@
-import { getDb } from "@/lib/db/client";
 import { actorOf, type UserPrincipal } from "@/lib/auth/principal";
 import { can } from "@/lib/auth/permissions";
 import type { UpdateItemInput } from "@/lib/schemas/checklist";
-import { conflict, forbidden, notFound } from "./errors";
+import { conflict, forbidden } from "./errors";
 import { changeRollout } from "./events";
 import { jsonify } from "./json";
 import { itemSelect, type ItemView } from "./selects";
@@ -13,10 +12,7 @@ import { itemSelect, type ItemView } from "./selects";
  */
 export async function updateItem(principal: UserPrincipal, itemId: string, input: UpdateItemInput): Promise<ItemView> {
   if (!can(principal.role, "item.update")) throw forbidden("Viewers cannot change checklist items");
-  const found = await getDb().checklistItem.findUnique({ where: { id: itemId }, select: { rolloutId: true } });
-  if (!found) throw notFound("Checklist item");
-
-  const { result } = await changeRollout(found.rolloutId, actorOf(principal), async (tx, record) => {
+  const { result } = await changeRollout({ via: "ChecklistItem", id: itemId }, actorOf(principal), async (tx, record) => {
     const current = await tx.checklistItem.findUniqueOrThrow({ where: { id: itemId }, select: itemSelect });
     if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) {
       throw conflict(`Item was changed by someone else (now version ${current.version})`, { current: jsonify(current) });

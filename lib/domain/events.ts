@@ -2,27 +2,53 @@ import { getDb, type DbTx } from "@/lib/db/client";
 import type { Actor } from "@/lib/auth/principal";
 import { publishEvents } from "@/lib/realtime/publisher";
 import type { EventEnvelope } from "@/lib/schemas/events";
-import { notFound, rethrowIfMissing } from "./errors";
+import { notFound } from "./errors";
 
 export type RecordEvent = (type: string, data: Record<string, unknown>) => Promise<EventEnvelope>;
+
+/** A rollout, named directly or through a row that belongs to it (one query finds and locks it). */
+export type RolloutRef = string | { via: "ChecklistItem" | "SignoffGate" | "Phase" | "Action" | "ActionRun" | "ShareToken"; id: string };
+
+const REF_LABEL: Record<Exclude<RolloutRef, string>["via"], string> = {
+  ChecklistItem: "Checklist item",
+  SignoffGate: "Sign-off gate",
+  Phase: "Phase",
+  Action: "Action",
+  ActionRun: "Action run",
+  ShareToken: "Share link",
+};
+
+/** Locks the rollout's row for the rest of the transaction and returns its id. */
+async function lockRollout(tx: DbTx, ref: RolloutRef): Promise<string> {
+  if (typeof ref === "string") {
+    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Rollout" WHERE id = ${ref} FOR UPDATE`;
+    if (!rows[0]) throw notFound("Rollout");
+    return rows[0].id;
+  }
+  // `via` is one of the fixed table names above, never user input.
+  const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
+    `SELECT r.id FROM "Rollout" r JOIN "${ref.via}" x ON x."rolloutId" = r.id WHERE x.id = $1 FOR UPDATE OF r`,
+    ref.id,
+  );
+  if (!rows[0]) throw notFound(REF_LABEL[ref.via]);
+  return rows[0].id;
+}
 
 /**
  * The one way to change a rollout: `change` runs in a transaction together with the events it records, and
  * the events are published only after commit. It starts by locking the rollout's row, so writes to one rollout
- * are serialised; each event bumps Rollout.lastSeq in the same transaction, so seq is gap-free (a rolled-back
- * transaction gives its number back) and events commit in seq order.
+ * are serialised and the change reads what it checks (versions, gate state) with no other writer in between;
+ * each event bumps Rollout.lastSeq in the same transaction, so seq is gap-free (a rolled-back transaction gives
+ * its number back) and events commit in seq order.
  */
 export async function changeRollout<T>(
-  rolloutId: string,
+  ref: RolloutRef,
   actor: Actor,
-  change: (tx: DbTx, record: RecordEvent) => Promise<T>,
+  change: (tx: DbTx, record: RecordEvent, rolloutId: string) => Promise<T>,
 ): Promise<{ result: T; events: EventEnvelope[] }> {
   return transactWithEvents(actor, async (tx, recordFor) => {
-    // Lock the rollout row first: the change then reads what it checks (versions, gate state) with no other
-    // writer of this rollout in between.
-    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Rollout" WHERE id = ${rolloutId} FOR UPDATE`;
-    if (locked.length === 0) throw notFound("Rollout");
-    return change(tx, (type, data) => recordFor(rolloutId, type, data));
+    const rolloutId = await lockRollout(tx, ref);
+    return change(tx, (type, data) => recordFor(rolloutId, type, data), rolloutId);
   });
 }
 
@@ -45,16 +71,18 @@ export async function transactWithEvents<T>(
   return { result, events };
 }
 
+/** Bumps lastSeq and inserts the event in one statement (one round trip per event). */
 async function appendEvent(tx: DbTx, rolloutId: string, actor: Actor, type: string, data: Record<string, unknown>) {
-  const { lastSeq } = await tx.rollout
-    .update({ where: { id: rolloutId }, data: { lastSeq: { increment: 1 } }, select: { lastSeq: true } })
-    .catch(rethrowIfMissing("Rollout"));
   const json = toJson(data);
-  const row = await tx.rolloutEvent.create({
-    data: { rolloutId, seq: lastSeq, type, actorId: actor.id, actorName: actor.name, data: json as object },
-    select: { seq: true, at: true },
-  });
-  const envelope: EventEnvelope = { rolloutId, seq: row.seq, type, at: row.at.toISOString(), actor, data: json };
+  const rows = await tx.$queryRaw<{ seq: number; at: Date }[]>`
+    WITH bumped AS (UPDATE "Rollout" SET "lastSeq" = "lastSeq" + 1 WHERE id = ${rolloutId} RETURNING "lastSeq")
+    INSERT INTO "RolloutEvent" ("rolloutId", seq, type, "actorId", "actorName", data, at)
+    SELECT ${rolloutId}, "lastSeq", ${type}, ${actor.id}, ${actor.name}, ${JSON.stringify(json)}::jsonb, now()
+    FROM bumped
+    RETURNING seq, at`;
+  const row = rows[0];
+  if (!row) throw notFound("Rollout");
+  const envelope: EventEnvelope = { rolloutId, seq: row.seq, type, at: new Date(row.at).toISOString(), actor, data: json };
   return envelope;
 }
 

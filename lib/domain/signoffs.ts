@@ -19,7 +19,7 @@ export async function recordSignOff(principal: UserPrincipal, gateId: string, in
   if (!gate.requiredRoles.includes(principal.role)) {
     throw forbidden(`"${gate.name}" needs a signature from ${gate.requiredRoles.join(" and ")}`);
   }
-  const { result } = await changeRollout(gate.rolloutId, actorOf(principal), async (tx, record) => {
+  const { result } = await changeRollout({ via: "SignoffGate", id: gateId }, actorOf(principal), async (tx, record) => {
     const signature = await tx.signature.create({
       data: {
         gateId,

@@ -55,9 +55,7 @@ async function insertShareToken(rolloutId: string, actor: Actor, createdById: st
 
 export async function revokeShareToken(principal: UserPrincipal, shareTokenId: string) {
   if (!can(principal.role, "share.manage")) throw forbidden("Only a commander or an admin can revoke a share link");
-  const row = await getDb().shareToken.findUnique({ where: { id: shareTokenId }, select: { rolloutId: true } });
-  if (!row) throw notFound("Share link");
-  await changeRollout(row.rolloutId, actorOf(principal), async (tx, record) => {
+  await changeRollout({ via: "ShareToken", id: shareTokenId }, actorOf(principal), async (tx, record) => {
     await tx.shareToken.update({ where: { id: shareTokenId }, data: { revokedAt: new Date() } });
     await record("share.revoked", { shareTokenId });
   });

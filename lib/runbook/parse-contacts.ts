@@ -30,14 +30,14 @@ export function parseEscalationWindow(text: string): { startMinutes: number; mat
   const range = text.match(new RegExp(String.raw`(\d+)\s*(?:-|–|—|to)\s*(\d+)\s*${unit}`, "i"));
   const plus = text.match(new RegExp(String.raw`(\d+)\s*(?:\+\s*${unit}|${unit}\s*\+)`, "i"));
   const after = text.match(new RegExp(String.raw`\b(?:after|>|over)\s*(\d+)\s*${unit}`, "i"));
-  if (range) return window(range[1], range[3], range[0]);
-  if (plus) return window(plus[1], plus[2] ?? plus[3], plus[0]);
-  if (after) return window(after[1], after[2], after[0]);
+  if (range) return windowStart(range[1], range[3], range[0]);
+  if (plus) return windowStart(plus[1], plus[2] ?? plus[3], plus[0]);
+  if (after) return windowStart(after[1], after[2], after[0]);
   const immediate = text.match(/\b(immediately|immediate|at once)\b/i);
   return immediate ? { startMinutes: 0, matched: immediate[0] } : undefined;
 }
 
-function window(amount: string | undefined, unit: string | undefined, matched: string) {
+function windowStart(amount: string | undefined, unit: string | undefined, matched: string) {
   const perUnit = unitMinutes(unit ?? "") ?? 1;
   return { startMinutes: Math.min(10_080, Math.round(Number(amount) * perUnit)), matched };
 }
@@ -152,15 +152,15 @@ const PLACEHOLDER = /<[^<>]{1,40}>/g;
  */
 export function contactFromLine(line: string, level: number, escalation: boolean): DraftContact | undefined {
   let text = line.replace(/\s+/g, " ").trim();
-  const window = parseEscalationWindow(text);
-  if (window) {
-    text = text.replace(window.matched, " ").replace(/\(\s*\)/g, " ").replace(/\s+/g, " ").replace(/^[\s:|—–-]+/, "").trim();
+  const escalationWindow = parseEscalationWindow(text);
+  if (escalationWindow) {
+    text = text.replace(escalationWindow.matched, " ").replace(/\(\s*\)/g, " ").replace(/\s+/g, " ").replace(/^[\s:|—–-]+/, "").trim();
   }
 
   const colon = text.match(/^([^:]{1,80}?)\s*:\s*(.+)$/);
   let label = colon ? (colon[1] ?? "").trim() : "";
   let value = colon ? (colon[2] ?? "").trim() : text;
-  if (!colon && !window) return undefined;
+  if (!colon && !escalationWindow) return undefined;
   if (/^https?$/i.test(label)) return undefined;
 
   const notes: string[] = [];
@@ -193,8 +193,8 @@ export function contactFromLine(line: string, level: number, escalation: boolean
     chatHandle: handle,
     email: foundEmail,
     notes,
-    escalationLevel: escalation || window ? level : 1,
-    escalateAfterMinutes: window?.startMinutes,
+    escalationLevel: escalation || escalationWindow ? level : 1,
+    escalateAfterMinutes: escalationWindow?.startMinutes,
   });
 }
 

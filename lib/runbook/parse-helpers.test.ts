@@ -16,6 +16,7 @@ describe("extractOwner", () => {
     ["Owner: Dana", "Owner: Dana", "Dana"],
     ["Email support@example.com when done", "Email support@example.com when done", undefined],
     ["Check the owner field is set", "Check the owner field is set", undefined],
+    ["Update the service owner: platform", "Update the service owner: platform", undefined],
   ])("%j", (line, text, owner) => {
     expect(extractOwner(line)).toEqual(owner === undefined ? { text } : { text, owner });
   });

@@ -302,6 +302,8 @@ type Scope = {
   /** This section's title and its ancestors', innermost first. */
   titles: string[];
   offset?: number;
+  /** Whether the offset was written for this section (not inherited from the one above). */
+  ownOffset: boolean;
   phase?: PhaseRef;
   criteriaKind?: CriterionKind;
   signoff: boolean;
@@ -346,6 +348,7 @@ class DraftBuilder {
       title: raw.title,
       titles: [raw.title, ...(parent?.titles ?? [])],
       offset: ownOffset ?? parent?.offset,
+      ownOffset: ownOffset !== undefined,
       phase: parent?.phase,
       criteriaKind: criterionKindOfLabel(raw.title) ?? parent?.criteriaKind,
       signoff: isSignoffTitle(raw.title) || (parent?.signoff ?? false),
@@ -471,8 +474,13 @@ class DraftBuilder {
       const next = blocks[index + 1];
       switch (block.type) {
         case "paragraph": {
-          flushLabel();
           const text = nodeText(block).trim();
+          // Sign-off lines written as a paragraph take the label above them as the gate's name.
+          if (this.signoffParagraph(text, scope, pendingLabel?.label)) {
+            pendingLabel = undefined;
+            return;
+          }
+          flushLabel();
           if (this.paragraph(text, scope)) return;
           const label = labelOf(collapse(text));
           if (label && next && next.type !== "thematicBreak" && !(next.type === "paragraph" && labelOf(collapse(nodeText(next))))) {
@@ -528,31 +536,38 @@ class DraftBuilder {
     return items;
   }
 
-  /** Paragraphs that are consumed as structure: decisions, times, sign-off lines, contact lines. */
+  /** A paragraph whose every line is a sign-off line ("Ops Lead: ____" / "Date: ____"): one gate. */
+  private signoffParagraph(text: string, scope: Scope, label: string | undefined): boolean {
+    const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+    const signoffLines = lines.map(parseSignoffLine);
+    if (lines.length === 0 || !signoffLines.every((l) => l !== undefined)) return false;
+    const group = signoffGroup(label ?? scope.title, scope);
+    for (const line of signoffLines) {
+      if (line?.title) group.titles.push(line.title);
+      if (line?.field) group.fields.push(line.field);
+      group.lines++;
+      this.signoffs++;
+    }
+    this.finishSignoffGroup(group);
+    return true;
+  }
+
+  /** Paragraphs that are consumed as structure: decisions, times, contact lines. */
   private paragraph(text: string, scope: Scope): boolean {
     const flat = collapse(text);
     if (/^\W*go\s*\/\s*no[- ]?go\b/i.test(flat) && flat.length <= 200 && !flat.endsWith(":")) {
       this.goNoGoGate(flat, scope);
       return true;
     }
-    // "**11:30 AM UTC**" under a heading: when T0 is known the time is the section's due offset.
+    // "**11:30 AM UTC**" under a heading: when T0 is known the time dates the section (unless its heading did).
     if (this.t0 !== undefined && isClockOnly(flat)) {
-      scope.offset ??= clockOffset(flat, this.t0);
+      if (!scope.ownOffset) {
+        scope.offset = clockOffset(flat, this.t0);
+        scope.ownOffset = true;
+      }
       return true;
     }
     const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
-    const signoffLines = lines.map(parseSignoffLine);
-    if (lines.length > 0 && signoffLines.every((l) => l !== undefined)) {
-      const group: SignoffGroup = signoffGroup(scope.title, scope);
-      for (const line of signoffLines) {
-        if (line?.title) group.titles.push(line.title);
-        if (line?.field) group.fields.push(line.field);
-        group.lines++;
-        this.signoffs++;
-      }
-      this.finishSignoffGroup(group);
-      return true;
-    }
     if (scope.contacts && lines.length > 0) {
       const contacts = lines.map((line, i) => contactFromLine(line, i + 1, scope.escalation));
       if (contacts.every((c) => c !== undefined)) {

@@ -5,7 +5,7 @@ const PATTERNS: RegExp[] = [
   /\s*[([]\s*(?:owner|owned by|assignee|assigned to|responsible)\s*[:=]?\s*([^)\]]+?)\s*[)\]]/i,
   /\s+(?:—|–|--|-)\s*(@[\w.-]+)\s*$/,
   /\s*\(\s*(@[\w.-]+)\s*\)\s*$/,
-  /(?:^|\s*[.;,|—–]\s*|\s+-\s+|\s+)(?:owner|owned by|assignee|assigned to|responsible)\s*:\s*(.+)$/i,
+  /(?:^|\s*[.;,|—–]\s*|\s+-\s+)(?:owner|owned by|assignee|assigned to|responsible)\s*:\s*(.+)$/i,
 ];
 
 /** The item text without its owner annotation, and the owner it names (undefined when none). */
