@@ -2,7 +2,7 @@ import { getDb } from "@/lib/db/client";
 import { actorOf, SYSTEM_ACTOR, type Actor, type UserPrincipal } from "@/lib/auth/principal";
 import { can } from "@/lib/auth/permissions";
 import { generateToken, hashToken } from "@/lib/auth/secrets";
-import { forbidden, notFound } from "./errors";
+import { forbidden } from "./errors";
 import { changeRollout } from "./events";
 
 /** Creates an API token for `userId`; the token itself is returned once and only its hash is kept. */
