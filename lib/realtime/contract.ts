@@ -16,6 +16,10 @@ export type ClientToServerEvents = {
   leave: (request: unknown, ack?: (response: { ok: boolean }) => void) => void;
 };
 
+/** The `live` message on channel "presence": who is in the war room now. */
+export type PresenceUser = { id: string; name: string; role: string };
+export type PresencePayload = { users: PresenceUser[] };
+
 export type InterServerEvents = Record<string, never>;
 
 export type SocketData = { principal: Principal };

@@ -10,6 +10,7 @@ import {
   publicRolloutRoom,
   rolloutRoom,
   type ClientToServerEvents,
+  type PresenceUser,
   type InterServerEvents,
   type ServerToClientEvents,
   type SocketData,
@@ -54,7 +55,15 @@ export function createRealtimeServer(
   io.on("connection", (socket) => {
     socket.on("join", (request, ack) => {
       if (typeof ack !== "function") return;
-      void joinRollout(socket, request).then(ack);
+      void joinRollout(socket, request).then((response) => {
+        ack(response);
+        if (response.ok && socket.data.principal.kind === "user") void publishPresence(io, (request as { rolloutId: string }).rolloutId);
+      });
+    });
+    socket.on("disconnecting", () => {
+      const rollouts = [...socket.rooms].filter((room) => room.startsWith("rollout:") && !room.endsWith(":public")).map((room) => room.slice("rollout:".length));
+      // After the socket has left its rooms.
+      setImmediate(() => rollouts.forEach((rolloutId) => void publishPresence(io, rolloutId)));
     });
     socket.on("leave", (request, ack) => {
       const parsed = joinRequestSchema.pick({ rolloutId: true }).safeParse(request);
@@ -102,6 +111,22 @@ function publish(io: RealtimeServer, events: EventEnvelope[]) {
     io.to(rolloutRoom(envelope.rolloutId)).emit("event", envelope);
     io.to(publicRolloutRoom(envelope.rolloutId)).emit("event", toPublicEvent(envelope));
     if (envelope.type === "share.revoked") void disconnectShareToken(io, envelope.rolloutId, String(envelope.data.shareTokenId));
+  }
+}
+
+/** Who is in the war room now (signed-in users; stakeholders on a share link are not listed). */
+async function publishPresence(io: RealtimeServer, rolloutId: string) {
+  try {
+    const sockets = await io.in(rolloutRoom(rolloutId)).fetchSockets();
+    const users = new Map<string, PresenceUser>();
+    for (const socket of sockets) {
+      const p = socket.data.principal;
+      if (p.kind === "user") users.set(p.userId, { id: p.userId, name: p.name, role: p.role });
+    }
+    const payload = { users: [...users.values()].sort((a, b) => a.name.localeCompare(b.name)) };
+    io.to(rolloutRoom(rolloutId)).emit("live", { rolloutId, channel: "presence", payload });
+  } catch {
+    // Presence is best effort: another process not answering must not break a join.
   }
 }
 

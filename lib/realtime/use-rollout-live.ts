@@ -16,6 +16,8 @@ type Options<S extends { lastSeq: number }> = {
   /** Share token for the stakeholder view; the session cookie is used otherwise. */
   token?: string;
   onEvent?: (envelope: EventEnvelope) => void;
+  /** Non-logged live messages of this rollout (presence, metric samples). */
+  onLive?: (message: { channel: string; payload: unknown }) => void;
 };
 
 /**
@@ -23,12 +25,12 @@ type Options<S extends { lastSeq: number }> = {
  * order, and on a gap, a reconnect or a tab waking up asks for the events after the last seq it has (the join
  * ack carries them), so the screen converges whatever the socket did.
  */
-export function useRolloutLive<S extends { lastSeq: number }>({ rolloutId, queryKey, apply, token, onEvent }: Options<S>): ConnectionState {
+export function useRolloutLive<S extends { lastSeq: number }>({ rolloutId, queryKey, apply, token, onEvent, onLive }: Options<S>): ConnectionState {
   const queryClient = useQueryClient();
   const [connection, setConnection] = useState<ConnectionState>("connecting");
-  const latest = useRef({ apply, onEvent, queryKey });
+  const latest = useRef({ apply, onEvent, onLive, queryKey });
   useEffect(() => {
-    latest.current = { apply, onEvent, queryKey };
+    latest.current = { apply, onEvent, onLive, queryKey };
   });
 
   useEffect(() => {
@@ -75,6 +77,9 @@ export function useRolloutLive<S extends { lastSeq: number }>({ rolloutId, query
     socket.on("connect", () => catchUp());
     socket.on("disconnect", () => setConnection(socket.active ? "reconnecting" : "offline"));
     socket.on("connect_error", () => setConnection(socket.active ? "reconnecting" : "offline"));
+    socket.on("live", (message) => {
+      if (message.rolloutId === rolloutId) latest.current.onLive?.(message);
+    });
     socket.on("event", (envelope) => {
       if (catchingUp) pending.push(envelope);
       else applyInOrder([envelope]);
