@@ -1,8 +1,9 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { ItemView } from "@/lib/domain/selects";
 import { formatTOffset, isOverdue } from "@/components/rollouts/format";
+import { filterTree, flattenVisible, type ChecklistFilter } from "./filter";
 import { buildChecklistTree, type ItemNode, type SectionNode } from "./tree";
 
 export type ChecklistProps = {
@@ -11,16 +12,96 @@ export type ChecklistProps = {
   plannedStartAt: string | null;
   now: number;
   canEdit: boolean;
+  me: { id: string; name: string };
+  /** Wall mode: large, read-only, no toolbar. */
+  wall?: boolean;
   onSetState: (item: ItemView, state: ItemView["state"]) => void;
   onSaveNote: (item: ItemView, note: string) => void;
 };
 
-export function Checklist(props: ChecklistProps) {
-  const tree = buildChecklistTree(props.sections, props.items);
+type RowProps = Omit<ChecklistProps, "sections" | "items" | "me"> & { selectedId: string | null };
+
+const FILTER_MODES: { mode: ChecklistFilter["mode"]; label: string }[] = [
+  { mode: "all", label: "All" },
+  { mode: "mine", label: "Mine" },
+  { mode: "open", label: "Open" },
+  { mode: "overdue", label: "Overdue" },
+];
+
+const isTyping = (target: EventTarget | null) =>
+  target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+
+/** The checklist with its filter; keyboard: `/` filter, `j`/`k` move, `x` tick or untick. */
+export function Checklist({ sections, items, me, ...props }: ChecklistProps) {
+  const [filter, setFilter] = useState<ChecklistFilter>({ mode: "all", query: "" });
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const filterInput = useRef<HTMLInputElement>(null);
+  const tree = filterTree(buildChecklistTree(sections, items), filter, {
+    me,
+    isOverdue: (item) => isOverdue(item, props.plannedStartAt, props.now),
+  });
+  const visible = flattenVisible(tree);
+
+  // Kept in a ref so the one keydown listener sees the current list and selection.
+  const keyboard = useRef({ visible, selectedId, props });
+  useEffect(() => {
+    keyboard.current = { visible, selectedId, props };
+  });
+  useEffect(() => {
+    if (props.wall) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.metaKey || event.ctrlKey || event.altKey || isTyping(event.target)) return;
+      const { visible: list, selectedId: current, props: p } = keyboard.current;
+      const index = list.findIndex((i) => i.id === current);
+      if (event.key === "/") {
+        event.preventDefault();
+        filterInput.current?.focus();
+      } else if (event.key === "j" || event.key === "k") {
+        const next = list[Math.max(0, Math.min(list.length - 1, index + (event.key === "j" ? 1 : -1)))];
+        if (next) {
+          setSelectedId(next.id);
+          document.querySelector(`[data-testid="item-${next.id}"]`)?.scrollIntoView({ block: "nearest" });
+        }
+      } else if (event.key === "x" && index >= 0 && p.canEdit) {
+        const item = list[index]!;
+        p.onSetState(item, item.state === "DONE" ? "OPEN" : "DONE");
+      }
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [props.wall]);
+
   return (
     <div className="space-y-4">
+      {props.wall ? null : (
+        <div className="flex flex-wrap items-center gap-2" role="toolbar" aria-label="Checklist filter">
+          {FILTER_MODES.map(({ mode, label }) => (
+            <button
+              key={mode}
+              type="button"
+              aria-pressed={filter.mode === mode}
+              onClick={() => setFilter((f) => ({ ...f, mode }))}
+              className={`rounded-full border px-3 py-0.5 text-sm ${filter.mode === mode ? "border-slate-800 bg-slate-800 text-white" : "border-slate-300 bg-white"}`}
+            >
+              {label}
+            </button>
+          ))}
+          <input
+            ref={filterInput}
+            type="search"
+            aria-label="Filter items"
+            placeholder="Filter ( / )"
+            value={filter.query}
+            onChange={(e) => setFilter((f) => ({ ...f, query: e.target.value }))}
+            onKeyDown={(e) => e.key === "Escape" && (e.currentTarget.blur(), setFilter((f) => ({ ...f, query: "" })))}
+            className="w-48 rounded border border-slate-300 px-2 py-0.5 text-sm"
+          />
+          <span className="text-xs text-slate-500">j/k move · x tick</span>
+        </div>
+      )}
+      {tree.length === 0 ? <p className="text-sm text-slate-500">No items match this filter.</p> : null}
       {tree.map((section) => (
-        <Section key={section.id} section={section} depth={0} {...props} />
+        <Section key={section.id} section={section} depth={0} {...props} selectedId={selectedId} />
       ))}
     </div>
   );
@@ -38,10 +119,13 @@ function Progress({ done, total }: { done: number; total: number }) {
   );
 }
 
-function Section({ section, depth, ...props }: { section: SectionNode; depth: number } & ChecklistProps) {
+function Section({ section, depth, ...props }: { section: SectionNode; depth: number } & RowProps) {
   const Heading = depth === 0 ? "h3" : "h4";
   return (
-    <section aria-label={section.title} className={depth === 0 ? "rounded-lg border border-slate-200 bg-white p-3" : "mt-3"}>
+    <section
+      aria-label={section.title}
+      className={depth === 0 ? (props.wall ? "rounded-lg border border-slate-700 bg-slate-900 p-4" : "rounded-lg border border-slate-200 bg-white p-3") : "mt-3"}
+    >
       <div className="mb-2 flex items-center justify-between gap-2">
         <Heading className={depth === 0 ? "text-base font-semibold" : "text-sm font-semibold text-slate-700"}>{section.title}</Heading>
         <Progress done={section.done} total={section.total} />
@@ -60,20 +144,22 @@ function Section({ section, depth, ...props }: { section: SectionNode; depth: nu
 
 const STATE_LABEL: Record<ItemView["state"], string> = { OPEN: "Open", DONE: "Done", SKIPPED: "Skipped", BLOCKED: "Blocked" };
 
-function ItemRow({ item, ...props }: { item: ItemNode } & ChecklistProps) {
+function ItemRow({ item, ...props }: { item: ItemNode } & RowProps) {
   const [editingNote, setEditingNote] = useState(false);
   const [draft, setDraft] = useState(item.note ?? "");
   const overdue = isOverdue(item, props.plannedStartAt, props.now);
   const done = item.state === "DONE";
   return (
-    <li data-testid={`item-${item.id}`} data-state={item.state}>
-      <div className={`flex items-start gap-2 rounded px-1 py-0.5 ${overdue ? "bg-red-50" : ""}`}>
+    <li data-testid={`item-${item.id}`} data-state={item.state} aria-current={props.selectedId === item.id ? "true" : undefined}>
+      <div
+        className={`flex items-start gap-2 rounded px-1 py-0.5 ${overdue ? (props.wall ? "bg-red-950" : "bg-red-50") : ""} ${props.selectedId === item.id ? "ring-2 ring-sky-500" : ""}`}
+      >
         <input
           type="checkbox"
           className="mt-1 h-4 w-4 accent-green-700"
           aria-label={item.text}
           checked={done}
-          disabled={!props.canEdit}
+          disabled={!props.canEdit || props.wall}
           onChange={() => props.onSetState(item, done ? "OPEN" : "DONE")}
         />
         <div className="min-w-0 flex-1">
@@ -93,7 +179,7 @@ function ItemRow({ item, ...props }: { item: ItemNode } & ChecklistProps) {
                 {item.checkedAt ? ` at ${new Date(item.checkedAt).toLocaleTimeString()}` : ""}
               </span>
             ) : null}
-            {props.canEdit ? (
+            {props.canEdit && !props.wall ? (
               <button
                 type="button"
                 className="underline"

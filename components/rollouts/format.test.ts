@@ -24,3 +24,15 @@ describe("isOverdue", () => {
     expect(isOverdue({ state: "OPEN", dueOffsetMinutes: 10 }, null, at("2026-01-02T00:00:00Z"))).toBe(false);
   });
 });
+
+describe("clocks", () => {
+  it("formats now relative to T0 and the elapsed time", async () => {
+    const { formatElapsed, formatTNow } = await import("./format");
+    const t0 = "2026-01-01T12:00:00.000Z";
+    expect(formatTNow(t0, new Date("2026-01-01T11:18:00Z").getTime())).toBe("T-42m");
+    expect(formatTNow(t0, new Date("2026-01-01T13:05:30Z").getTime())).toBe("T+1h5m");
+    expect(formatTNow(null, 0)).toBeNull();
+    expect(formatElapsed(t0, new Date("2026-01-01T12:00:42Z").getTime())).toBe("0:42");
+    expect(formatElapsed(t0, new Date("2026-01-01T13:05:09Z").getTime())).toBe("1:05:09");
+  });
+});

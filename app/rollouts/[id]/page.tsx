@@ -10,8 +10,9 @@ import { getRolloutState } from "@/lib/domain/rollouts";
 export const metadata: Metadata = { title: "War room" };
 export const dynamic = "force-dynamic";
 
-export default async function WarRoomPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function WarRoomPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ wall?: string }> }) {
   const { id } = await params;
+  const wall = (await searchParams).wall === "1";
   const user = await requirePageUser(`/rollouts/${id}`);
   const state = await getRolloutState(id).catch((error: unknown) => {
     if (error instanceof DomainError && error.status === 404) notFound();
@@ -19,8 +20,14 @@ export default async function WarRoomPage({ params }: { params: Promise<{ id: st
   });
   return (
     <>
-      <AppHeader user={user} />
-      <WarRoom initialState={state} canEditItems={can(user.role, "item.update")} canSign={can(user.role, "signoff.sign")} />
+      {wall ? null : <AppHeader user={user} />}
+      <WarRoom
+        initialState={state}
+        me={{ id: user.userId, name: user.name }}
+        canEditItems={can(user.role, "item.update")}
+        canSign={can(user.role, "signoff.sign")}
+        wall={wall}
+      />
     </>
   );
 }
