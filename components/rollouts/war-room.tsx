@@ -91,7 +91,7 @@ export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props
   const clockStart = rollout.startedAt ? new Date(rollout.startedAt).getTime() : null;
 
   return (
-    <div className={wall ? "min-h-screen bg-slate-950 p-6 text-slate-100 [&_.bg-white]:bg-slate-900 [&_.border-slate-200]:border-slate-700 [&_.text-slate-600]:text-slate-300 [&_.text-slate-500]:text-slate-400" : "mx-auto max-w-7xl p-4"}>
+    <div className={wall ? "min-h-screen bg-slate-950 p-6 text-slate-100 [&_.bg-white]:bg-slate-900 [&_.border-slate-200]:border-slate-700 [&_.text-slate-600]:text-slate-300 [&_.text-slate-500]:text-slate-400 [&_.text-slate-700]:text-slate-200 [&_.bg-slate-100]:bg-slate-800" : "mx-auto max-w-7xl p-4"}>
       <div className="mb-4 flex flex-wrap items-center gap-3">
         <h1 className={wall ? "text-4xl font-semibold" : "text-2xl font-semibold"}>{rollout.name}</h1>
         <span className="text-slate-600">{rollout.service}</span>
