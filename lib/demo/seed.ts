@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { withAdvisoryLock } from "@/lib/db/advisory-lock";
 import { SYSTEM_ACTOR } from "@/lib/auth/principal";
 import { createRolloutFromDraft } from "@/lib/domain/rollouts";
 import { createSeedShareToken } from "@/lib/domain/tokens";
@@ -19,6 +20,13 @@ export type DemoSeed = { password: string; generatedPassword: boolean; rolloutId
  * print. Does nothing (returns null) once anyone exists, so real data is never touched.
  */
 export async function seedDemoIfEmpty(opts: { password?: string; now?: Date } = {}): Promise<DemoSeed | null> {
+  // Several processes may start on one empty database at once: one seeds, the others see users and skip.
+  return withAdvisoryLock(DEMO_SEED_LOCK, () => seedUnlocked(opts));
+}
+
+const DEMO_SEED_LOCK = 727_274_002;
+
+async function seedUnlocked(opts: { password?: string; now?: Date }): Promise<DemoSeed | null> {
   if ((await countUsers()) > 0) return null;
   const password = opts.password ?? randomBytes(9).toString("base64url");
   for (const user of DEMO_USERS) await createUser({ ...user, password });

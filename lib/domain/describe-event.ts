@@ -26,3 +26,20 @@ export function describePublicEvent(envelope: Pick<EventEnvelope, "type" | "data
   }
 }
 
+
+/** One line for the war room's timeline: the public line where there is one, else what engineers need. */
+export function describeEvent(envelope: Pick<EventEnvelope, "type" | "data">): string {
+  const data = envelope.data;
+  switch (envelope.type) {
+    case "item.updated": {
+      const item = data.item as (Item & { note?: string | null }) | undefined;
+      if (item && item.state === data.previousState) return `Note on "${item.text}"${item.note ? `: ${item.note}` : " cleared"}`;
+      break;
+    }
+    case "share.created":
+      return `Stakeholder link created${data.label ? ` (${String(data.label)})` : ""}`;
+    case "share.revoked":
+      return "Stakeholder link revoked";
+  }
+  return describePublicEvent(envelope) ?? envelope.type;
+}
