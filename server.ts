@@ -1,5 +1,6 @@
 import { createServer, type Server as HttpServer } from "node:http";
 import next from "next";
+import { CLIENT_ADDRESS_HEADER } from "@/lib/auth/client-address";
 import { createPostgresAdapter } from "@/lib/realtime/adapter";
 import { createRealtimeServer, type RealtimeServer } from "@/lib/realtime/server";
 import { registerRealtime } from "@/lib/realtime/publisher";
@@ -13,7 +14,11 @@ export async function startServer(opts: { port: number; host: string; dev: boole
   const app = next({ dev: opts.dev, hostname: opts.host, port: opts.port, dir: process.cwd() });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const httpServer = createServer((req, res) => void handle(req, res));
+  const httpServer = createServer((req, res) => {
+    // The peer address, for sign-in rate limiting; a client cannot set this header itself.
+    req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
+    void handle(req, res);
+  });
   const fanOut = createPostgresAdapter(process.env.DATABASE_URL!);
   const io = createRealtimeServer(httpServer, { adapter: fanOut.adapter });
   await new Promise<void>((resolve, reject) => {

@@ -21,7 +21,7 @@ export function LoginForm({ returnTo }: { returnTo: string }) {
     });
     setBusy(false);
     if (!result || result.error) {
-      setError("E-mail or password is not right.");
+      setError(result?.error === "TooManyAttempts" ? "Too many failed attempts. Wait a few minutes and try again." : "E-mail or password is not right.");
       return;
     }
     router.replace(returnTo);

@@ -28,3 +28,19 @@ test("a wrong password is refused with a message", async ({ page }) => {
   await expect(page.getByRole("alert").filter({ hasText: "E-mail" })).toHaveText("E-mail or password is not right.");
   await expect(page).toHaveURL(/\/login/);
 });
+
+test("sign-in is rate-limited per e-mail after repeated failures", async ({ page }) => {
+  const email = `nobody-${Date.now()}@warroom.local`;
+  await page.goto("/login");
+  await page.getByLabel("E-mail").fill(email);
+  const alert = page.getByRole("alert").filter({ hasText: /password|attempts/ });
+  for (let n = 0; n < 5; n++) {
+    await page.getByLabel("Password").fill(`guess-${n}`);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(alert).toHaveText("E-mail or password is not right.");
+    await expect(page.getByRole("button", { name: "Sign in" })).toBeEnabled();
+  }
+  await page.getByLabel("Password").fill("guess-5");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(alert).toHaveText("Too many failed attempts. Wait a few minutes and try again.");
+});
