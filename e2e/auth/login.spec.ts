@@ -44,3 +44,14 @@ test("sign-in is rate-limited per e-mail after repeated failures", async ({ page
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(alert).toHaveText("Too many failed attempts. Wait a few minutes and try again.");
 });
+
+test("pages and API answers carry the security headers", async ({ request }) => {
+  for (const path of ["/login", "/api/health"]) {
+    const response = await request.get(path);
+    const headers = response.headers();
+    expect(headers["x-content-type-options"], path).toBe("nosniff");
+    expect(headers["content-security-policy"], path).toContain("frame-ancestors 'none'");
+    expect(headers["content-security-policy"], path).toContain("object-src 'none'");
+    expect(headers["referrer-policy"], path).toBe("no-referrer");
+  }
+});
