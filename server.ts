@@ -1,6 +1,7 @@
 import { createServer, type Server as HttpServer } from "node:http";
 import next from "next";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/auth/client-address";
+import { serveMetrics } from "@/lib/observability/serve-metrics";
 import { createPostgresAdapter } from "@/lib/realtime/adapter";
 import { createRealtimeServer, type RealtimeServer } from "@/lib/realtime/server";
 import { registerRealtime } from "@/lib/realtime/publisher";
@@ -17,6 +18,7 @@ export async function startServer(opts: { port: number; host: string; dev: boole
   const httpServer = createServer((req, res) => {
     // The peer address, for sign-in rate limiting; a client cannot set this header itself.
     req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
+    if (req.url === "/metrics") return void serveMetrics(req, res);
     void handle(req, res);
   });
   const fanOut = createPostgresAdapter(process.env.DATABASE_URL!);

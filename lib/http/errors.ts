@@ -1,5 +1,6 @@
 import { ZodError } from "zod";
 import { DomainError, badRequest, errorBody, type FieldErrors } from "@/lib/domain/errors";
+import { appMetrics } from "@/lib/observability/metrics";
 
 // Turns anything thrown below a route handler or socket handler into our one error shape. By class and code,
 // never by message text.
@@ -48,6 +49,7 @@ export function toDomainError(error: unknown): DomainError {
 
 export function errorResponse(error: unknown): Response {
   const domain = toDomainError(error);
+  appMetrics().httpErrors.inc({ status: String(domain.status) });
   if (domain.status >= 500 && domain.code === "internal") console.error("[warroom] unhandled error", error);
   const headers: Record<string, string> = domain.status === 503 ? { "retry-after": "2" } : {};
   return Response.json(errorBody(domain), { status: domain.status, headers });

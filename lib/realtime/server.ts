@@ -16,6 +16,7 @@ import {
   type SocketData,
 } from "./contract";
 import type { createPostgresAdapter } from "./adapter";
+import { appMetrics } from "@/lib/observability/metrics";
 import { registerRealtime } from "./publisher";
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -53,6 +54,8 @@ export function createRealtimeServer(
   });
 
   io.on("connection", (socket) => {
+    appMetrics().connectedSockets.inc();
+    socket.on("disconnect", () => appMetrics().connectedSockets.dec());
     socket.on("join", (request, ack) => {
       if (typeof ack !== "function") return;
       void joinRollout(socket, request).then((response) => {
@@ -107,9 +110,12 @@ async function joinRollout(socket: RealtimeSocket, request: unknown): Promise<Jo
 }
 
 function publish(io: RealtimeServer, events: EventEnvelope[]) {
+  const metrics = appMetrics();
   for (const envelope of events) {
     io.to(rolloutRoom(envelope.rolloutId)).emit("event", envelope);
     io.to(publicRolloutRoom(envelope.rolloutId)).emit("event", toPublicEvent(envelope));
+    metrics.eventsPublished.inc({ type: envelope.type });
+    metrics.fanOutSeconds.observe(Math.max(0, Date.now() - Date.parse(envelope.at)) / 1000);
     if (envelope.type === "share.revoked") void disconnectShareToken(io, envelope.rolloutId, String(envelope.data.shareTokenId));
   }
 }

@@ -1,0 +1,55 @@
+import { createServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { io as connect } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeRollout, makeUser } from "@/test/factories";
+import { updateItem } from "@/lib/domain/checklists";
+import { getRolloutState } from "@/lib/domain/rollouts";
+import { createRealtimeServer, type RealtimeServer } from "@/lib/realtime/server";
+import { serveMetrics } from "./serve-metrics";
+
+// The app's own /metrics: real HTTP, a real socket and a real write, read back in Prometheus text.
+
+let httpServer: HttpServer;
+let io: RealtimeServer;
+let url: string;
+
+beforeAll(async () => {
+  httpServer = createServer((req, res) => (req.url === "/metrics" ? void serveMetrics(req, res) : res.end()));
+  io = createRealtimeServer(httpServer);
+  await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
+  url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  delete process.env.WARROOM_METRICS_TOKEN;
+  await new Promise<void>((resolve) => io.close(() => resolve()));
+});
+
+const metricValue = (text: string, line: RegExp) => Number(text.split("\n").find((l) => line.test(l))?.split(" ").at(-1) ?? Number.NaN);
+
+describe("/metrics", () => {
+  it("counts connected sockets, published events and fan-out latency", async () => {
+    const viewer = await makeUser("VIEWER");
+    const engineer = await makeUser("ENGINEER");
+    const rollout = await makeRollout();
+    const client = connect(url, { auth: { token: viewer.apiToken }, transports: ["websocket"] });
+    await new Promise<void>((resolve) => client.once("connect", () => resolve()));
+    const before = await (await fetch(`${url}/metrics`)).text();
+    expect(metricValue(before, /^warroom_connected_sockets\{/)).toBe(1);
+
+    await updateItem(engineer.principal, (await getRolloutState(rollout.id)).items[0]!.id, { state: "DONE" });
+    const after = await (await fetch(`${url}/metrics`)).text();
+    expect(metricValue(after, /^warroom_events_published_total\{.*type="item.updated"/)).toBeGreaterThanOrEqual(1);
+    expect(metricValue(after, /^warroom_fanout_latency_seconds_count/)).toBeGreaterThanOrEqual(1);
+
+    client.disconnect();
+    await expect.poll(async () => metricValue(await (await fetch(`${url}/metrics`)).text(), /^warroom_connected_sockets\{/)).toBe(0);
+  });
+
+  it("wants the bearer token when WARROOM_METRICS_TOKEN is set", async () => {
+    process.env.WARROOM_METRICS_TOKEN = "scrape-secret";
+    expect((await fetch(`${url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${url}/metrics`, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
+    expect((await fetch(`${url}/metrics`, { headers: { authorization: "Bearer scrape-secret" } })).status).toBe(200);
+  });
+});
