@@ -13,7 +13,7 @@ export type ServerToClientEvents = {
 
 export type ClientToServerEvents = {
   join: (request: unknown, ack: (response: JoinAck) => void) => void;
-  leave: (request: unknown, ack?: (response: { ok: boolean }) => void) => void;
+  leave: (request: unknown, ack?: (response: { ok: true } | Extract<JoinAck, { ok: false }>) => void) => void;
 };
 
 /** The `live` message on channel "presence": who is in the war room now. */
@@ -26,3 +26,9 @@ export type SocketData = { principal: Principal };
 
 export const rolloutRoom = (rolloutId: string) => `rollout:${rolloutId}`;
 export const publicRolloutRoom = (rolloutId: string) => `rollout:${rolloutId}:public`;
+
+/** Every event a client may emit: the hostile-input and access tests go through this list. */
+export const CLIENT_EVENT_NAMES = ["join", "leave"] as const satisfies readonly (keyof ClientToServerEvents)[];
+// Compile-time check that the list is complete.
+type UnlistedClientEvents = Exclude<keyof ClientToServerEvents, (typeof CLIENT_EVENT_NAMES)[number]>;
+export const CLIENT_EVENT_NAMES_COMPLETE: UnlistedClientEvents extends never ? true : false = true;

@@ -73,8 +73,12 @@ export function createRealtimeServer(
       if (parsed.success) {
         void socket.leave(rolloutRoom(parsed.data.rolloutId));
         void socket.leave(publicRolloutRoom(parsed.data.rolloutId));
+        void publishPresence(io, parsed.data.rolloutId);
       }
-      if (typeof ack === "function") ack({ ok: parsed.success });
+      if (typeof ack !== "function") return;
+      if (parsed.success) return ack({ ok: true });
+      const error = invalidInput(parsed.error, "leave");
+      ack({ ok: false, error: { ...errorBody(error).error, status: error.status } });
     });
   });
 
