@@ -75,9 +75,9 @@ beforeAll(async () => {
   const files = findRouteFiles(API_DIR).filter((f) => !EXCLUDED.some((e) => f.includes(e)));
   routes = await Promise.all(
     files.map(async (file) => {
-      const module = (await import(file)) as Record<string, unknown>;
+      const exported = (await import(file)) as Record<string, unknown>;
       const methods = Object.fromEntries(
-        ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => typeof module[m] === "function").map((m) => [m, module[m] as Handler]),
+        ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => typeof exported[m] === "function").map((m) => [m, exported[m] as Handler]),
       );
       const segments = path.relative(API_DIR, path.dirname(file)).split(path.sep);
       return { file: path.relative(process.cwd(), file), segments, methods };
