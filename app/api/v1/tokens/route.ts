@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { requirePermission } from "@/lib/auth/session";
+import { forbidden } from "@/lib/domain/errors";
 import { createApiToken } from "@/lib/domain/tokens";
 import { defineRoute, ok } from "@/lib/http/route";
 
@@ -13,7 +14,8 @@ const createTokenSchema = z
 /** An API token for the signed-in user (acts with their role); the token is in this response only. */
 export const POST = defineRoute({ body: createTokenSchema }, async ({ principal, body }) => {
   const user = requirePermission(principal, "rollout.read");
-  if (user.via === "apiToken") return ok({ error: { code: "forbidden", message: "Create API tokens from a browser session" } }, 403);
+  // A leaked token must not be able to mint more tokens.
+  if (user.via === "apiToken") throw forbidden("Create API tokens from a signed-in browser session");
   const expiresAt = body.expiresInDays ? new Date(Date.now() + body.expiresInDays * 86_400_000) : undefined;
   return ok(await createApiToken(user.userId, body.name, { expiresAt }), 201);
 });
