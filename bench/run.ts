@@ -1,10 +1,13 @@
 import os from "node:os";
-import { startBenchServer } from "./server";
+import { measureColdStart, type ColdStartResult } from "./cold-start";
+import { measureHttpLoad, type LoadResult } from "./http-load";
+import { startBenchServer, type BenchServer } from "./server";
 import { ms } from "./stats";
 import { measureTickFanout, type FanoutResult } from "./tick-fanout";
 
-// npm run bench [-- --json] [--clients 50,200,1000] [--ticks 100]
-// Prints figures; asserts nothing. Everything runs on 127.0.0.1 and stops by itself.
+// npm run bench [-- --json] [--only fanout,http,coldstart] [--clients 50,200,1000] [--ticks 100]
+// Prints figures side by side with their baselines; asserts nothing. Everything runs on 127.0.0.1 and
+// stops by itself.
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -12,6 +15,7 @@ function arg(name: string): string | undefined {
 }
 
 const json = process.argv.includes("--json");
+const only = new Set((arg("only") ?? "fanout,http,coldstart").split(","));
 const clientCounts = (arg("clients") ?? "50,200,1000").split(",").map(Number);
 const ticks = Number(arg("ticks") ?? 100);
 const log = (line: string) => (json ? process.stderr.write(line + "\n") : console.log(line));
@@ -19,28 +23,62 @@ const log = (line: string) => (json ? process.stderr.write(line + "\n") : consol
 const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "unknown", memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
 log(`War Room benchmark on ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`);
 
-const server = await startBenchServer({ items: 50, env: { WARROOM_BENCH: "1" } });
-const results: FanoutResult[] = [];
-try {
-  for (const clients of clientCounts) {
-    log(`tick fan-out: ${clients} clients, ${ticks} ticks (+5 warm-up) …`);
-    results.push(await measureTickFanout(server, clients, ticks));
+/** The server's own event-loop lag p99 (seconds → ms), from its /metrics. */
+async function eventLoopLagP99(server: BenchServer): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const line = text.split("\n").find((l) => l.startsWith("warroom_process_nodejs_eventloop_lag_p99_seconds"));
+  return Number(line?.split(" ").at(-1)) * 1000;
+}
+
+const results: { tickFanout?: FanoutResult[]; httpLoad?: { runs: LoadResult[]; eventLoopLagP99Ms: number }; coldStart?: ColdStartResult } = {};
+if (only.has("fanout") || only.has("http")) {
+  const server = await startBenchServer({ items: 50, env: { WARROOM_BENCH: "1" } });
+  try {
+    if (only.has("fanout")) {
+      results.tickFanout = [];
+      for (const clients of clientCounts) {
+        log(`tick fan-out: ${clients} clients, ${ticks} ticks (+5 warm-up) …`);
+        results.tickFanout.push(await measureTickFanout(server, clients, ticks));
+      }
+    }
+    if (only.has("http")) {
+      log("HTTP load: 100 req/s for 20 s with 200 sockets open …");
+      const runs = await measureHttpLoad(server, { rate: 100, seconds: 20, sockets: 200 });
+      results.httpLoad = { runs, eventLoopLagP99Ms: await eventLoopLagP99(server) };
+    }
+  } finally {
+    await server.stop();
   }
-} finally {
-  await server.stop();
+}
+if (only.has("coldstart")) {
+  log("cold start of npm start (built) …");
+  results.coldStart = await measureColdStart();
 }
 
 if (json) {
-  console.log(JSON.stringify({ machine, tickFanout: results }, null, 2));
+  console.log(JSON.stringify({ machine, ...results }, null, 2));
 } else {
-  console.log("\nTick sent → received by the last client (ms): app (HTTP PATCH → DB transaction → emit) vs baseline (HTTP → emit, no DB)");
-  console.log("clients | app p50 | app p99 | app max | base p50 | base p99 | base max | p99 diff | p99 ratio | lost");
-  for (const r of results) {
-    console.log(
-      [r.clients, ms(r.app.p50), ms(r.app.p99), ms(r.app.max), ms(r.baseline.p50), ms(r.baseline.p99), ms(r.baseline.max), ms(r.app.p99 - r.baseline.p99), (r.app.p99 / r.baseline.p99).toFixed(2), r.lost]
-        .map(String)
-        .join(" | "),
-    );
+  if (results.tickFanout) {
+    console.log("\nTick sent → received by the last client (ms): app (HTTP PATCH → DB transaction → emit) vs baseline (HTTP → emit, no DB)");
+    console.log("clients | app p50 | app p99 | app max | base p50 | base p99 | base max | p99 diff | p99 ratio | lost");
+    for (const r of results.tickFanout) {
+      console.log(
+        [r.clients, ms(r.app.p50), ms(r.app.p99), ms(r.app.max), ms(r.baseline.p50), ms(r.baseline.p99), ms(r.baseline.max), ms(r.app.p99 - r.baseline.p99), (r.app.p99 / r.baseline.p99).toFixed(2), r.lost]
+          .map(String)
+          .join(" | "),
+      );
+    }
+  }
+  if (results.httpLoad) {
+    console.log("\nHTTP at a steady 100 req/s, 200 sockets open (ms)");
+    console.log("route | requests | errors | non-2xx | p50 | p95 (p97.5) | p99 | max");
+    for (const r of results.httpLoad.runs) console.log([r.label, r.requests, r.errors, r.non2xx, ms(r.p50), ms(r.p95), ms(r.p99), ms(r.max)].join(" | "));
+    console.log(`server event-loop lag p99: ${ms(results.httpLoad.eventLoopLagP99Ms)} ms`);
+  }
+  if (results.coldStart) {
+    const c = results.coldStart;
+    console.log("\nCold start to first 200 from /api/health (ms)");
+    console.log(`npm start, new embedded Postgres: ${ms(c.firstStartMs)} | npm start, existing data: ${ms(c.warmStartMs)} | baseline bare Node HTTP: ${ms(c.bareNodeMs)}`);
   }
 }
 process.exit(0);
