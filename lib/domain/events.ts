@@ -3,6 +3,7 @@ import type { Actor } from "@/lib/auth/principal";
 import { publishEvents } from "@/lib/realtime/publisher";
 import type { EventEnvelope } from "@/lib/schemas/events";
 import { notFound } from "./errors";
+import { enqueueChange } from "./write-queue";
 
 export type RecordEvent = (type: string, data: Record<string, unknown>) => Promise<EventEnvelope>;
 
@@ -18,37 +19,44 @@ const REF_LABEL: Record<Exclude<RolloutRef, string>["via"], string> = {
   ShareToken: "Share link",
 };
 
-/** Locks the rollout's row for the rest of the transaction and returns its id. */
-async function lockRollout(tx: DbTx, ref: RolloutRef): Promise<string> {
-  if (typeof ref === "string") {
-    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Rollout" WHERE id = ${ref} FOR UPDATE`;
-    if (!rows[0]) throw notFound("Rollout");
-    return rows[0].id;
-  }
+/** The rollout a ref names; 404 when the row does not exist. */
+async function rolloutIdOf(ref: RolloutRef): Promise<string> {
+  if (typeof ref === "string") return ref;
   // `via` is one of the fixed table names above, never user input.
-  const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
-    `SELECT r.id FROM "Rollout" r JOIN "${ref.via}" x ON x."rolloutId" = r.id WHERE x.id = $1 FOR UPDATE OF r`,
-    ref.id,
-  );
+  const rows = await getDb().$queryRawUnsafe<{ rolloutId: string }[]>(`SELECT "rolloutId" FROM "${ref.via}" WHERE id = $1`, ref.id);
   if (!rows[0]) throw notFound(REF_LABEL[ref.via]);
-  return rows[0].id;
+  return rows[0].rolloutId;
 }
 
 /**
  * The one way to change a rollout: `change` runs in a transaction together with the events it records, and
- * the events are published only after commit. It starts by locking the rollout's row, so writes to one rollout
- * are serialised and the change reads what it checks (versions, gate state) with no other writer in between;
- * each event bumps Rollout.lastSeq in the same transaction, so seq is gap-free (a rolled-back transaction gives
- * its number back) and events commit in seq order.
+ * the events are published only after commit. The transaction locks the rollout's row first, so writes to one
+ * rollout are serialised and a change reads what it checks (versions, gate state) with no other writer in
+ * between; each event bumps Rollout.lastSeq in the same transaction, so seq is gap-free and events commit in
+ * seq order. Changes to one rollout that arrive while a commit is in flight share the next transaction
+ * (write-queue.ts): each in its own savepoint, so one failing does not undo the others, and one fsync serves
+ * them all. A change must not call changeRollout for its own rollout (it would wait for itself).
  */
 export async function changeRollout<T>(
   ref: RolloutRef,
   actor: Actor,
   change: (tx: DbTx, record: RecordEvent, rolloutId: string) => Promise<T>,
 ): Promise<{ result: T; events: EventEnvelope[] }> {
-  return transactWithEvents(actor, async (tx, recordFor) => {
-    const rolloutId = await lockRollout(tx, ref);
-    return change(tx, (type, data) => recordFor(rolloutId, type, data), rolloutId);
+  const rolloutId = await rolloutIdOf(ref);
+  return enqueueChange(rolloutId, {
+    run: async (tx) => {
+      const events: EventEnvelope[] = [];
+      const result = await change(
+        tx,
+        async (type, data) => {
+          const envelope = await appendEvent(tx, rolloutId, actor, type, data);
+          events.push(envelope);
+          return envelope;
+        },
+        rolloutId,
+      );
+      return { result, events };
+    },
   });
 }
 
@@ -72,7 +80,7 @@ export async function transactWithEvents<T>(
 }
 
 /** Bumps lastSeq and inserts the event in one statement (one round trip per event). */
-async function appendEvent(tx: DbTx, rolloutId: string, actor: Actor, type: string, data: Record<string, unknown>) {
+export async function appendEvent(tx: DbTx, rolloutId: string, actor: Actor, type: string, data: Record<string, unknown>) {
   const json = toJson(data);
   const rows = await tx.$queryRaw<{ seq: number; at: Date }[]>`
     WITH bumped AS (UPDATE "Rollout" SET "lastSeq" = "lastSeq" + 1 WHERE id = ${rolloutId} RETURNING "lastSeq")
