@@ -98,7 +98,7 @@ export function actionConfigIssues(config: {
   kind: string;
   method: string;
   bodyTemplate: string | null;
-  headers: { name: string; secret: boolean }[];
+  headers: { name: string; secret: boolean; value?: string }[];
 }): FieldErrors {
   const fields: FieldErrors = {};
   const add = (field: string, message: string) => (fields[field] ??= []).push(message);
@@ -115,7 +115,7 @@ export function actionConfigIssues(config: {
     add("bodyTemplate", "a set-traffic action must send {{percentage}} or {{fraction}}");
   }
   if (config.bodyTemplate && (config.method === "GET" || config.method === "DELETE")) add("bodyTemplate", `is not sent with ${config.method}; remove it or use POST, PUT or PATCH`);
-  const contentType = config.headers.find((h) => h.name.toLowerCase() === "content-type") as { value?: string } | undefined;
+  const contentType = config.headers.find((h) => h.name.toLowerCase() === "content-type");
   const isJson = !contentType?.value || /json/i.test(contentType.value);
   if (config.bodyTemplate && isJson && unknown.length === 0) {
     try {

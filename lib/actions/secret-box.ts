@@ -28,7 +28,7 @@ export function parseSecretKey(text: string): Buffer {
   return key;
 }
 
-export function secretKeyFile(env: NodeJS.ProcessEnv = process.env): string {
+export function secretKeyFile(env: Record<string, string | undefined> = process.env): string {
   return path.resolve(env.WARROOM_DATA_DIR || ".data", "secret-key");
 }
 
@@ -36,7 +36,7 @@ type KeyCache = { source: string; key: Buffer };
 type KeyGlobal = typeof globalThis & { __warroomSecretKey?: KeyCache };
 
 /** The key in use: WARROOM_SECRET_KEY, else the data directory's key file (created once, 0600). */
-export function loadSecretKey(env: NodeJS.ProcessEnv = process.env): Buffer {
+export function loadSecretKey(env: Record<string, string | undefined> = process.env): Buffer {
   const g = globalThis as KeyGlobal;
   const fromEnv = env.WARROOM_SECRET_KEY?.trim();
   const source = fromEnv ? `env:${fromEnv}` : `file:${secretKeyFile(env)}`;
