@@ -138,6 +138,9 @@ function networkReason(error: unknown): string {
     ETIMEDOUT: "connect timed out",
   };
   if (typeof code === "string") return known[code] ?? code;
+  // fetch refuses some requests itself ("bad port"); say so, but never echo anything that holds the address.
+  const message = (error as { cause?: { message?: unknown } })?.cause?.message;
+  if (typeof message === "string" && message.length <= 60 && !/[/:@]|\d+\.\d+/.test(message)) return message;
   return "network error";
 }
 

@@ -14,6 +14,7 @@ import {
   type ServerToClientEvents,
   type SocketData,
 } from "./contract";
+import { runCommand } from "./commands";
 import { registerRealtime } from "./publisher";
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -50,6 +51,10 @@ export function createRealtimeServer(httpServer: HttpServer, opts: { origin?: st
     socket.on("join", (request, ack) => {
       if (typeof ack !== "function") return;
       void joinRollout(socket, request).then(ack);
+    });
+    socket.on("command", (request, ack) => {
+      if (typeof ack !== "function") return;
+      void runCommand(socket.data.principal, request).then(ack);
     });
     socket.on("leave", (request, ack) => {
       const parsed = joinRequestSchema.pick({ rolloutId: true }).safeParse(request);
