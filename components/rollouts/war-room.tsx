@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { Checklist } from "@/components/checklist/checklist";
+import { RolloutActivity } from "@/components/phases/rollout-activity";
 import { GateSummary } from "@/components/signoff/gate-summary";
 import { ApiError, apiFetch } from "@/lib/api/client";
 import { rolloutKeys } from "@/lib/api/keys";
@@ -122,6 +123,7 @@ export function WarRoom({ initialState, canEditItems, canSign }: Props) {
           onSaveNote={(item, note) => updateItem.mutate({ item, change: { note } })}
         />
         <aside className="space-y-4">
+          <RolloutActivity state={state} now={now} />
           <GateSummary gates={state.gates} />
           <section className="rounded-lg border border-slate-200 bg-white p-3" aria-label="Contacts">
             <h2 className="mb-2 font-semibold">Contacts and escalation</h2>
