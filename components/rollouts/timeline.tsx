@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api/client";
 import { rolloutKeys } from "@/lib/api/keys";
-import { describePublicEvent } from "@/lib/domain/describe-event";
+import { describeTeamEvent } from "@/lib/domain/describe-event";
 import type { EventEnvelope } from "@/lib/schemas/events";
 
 const SHOWN = 30;
@@ -28,7 +28,7 @@ export function Timeline({ rolloutId, lastSeq, live }: { rolloutId: string; last
               {new Date(e.at).toLocaleTimeString()}
             </time>
             <span>
-              <span className="font-medium">{e.actor.name}</span>: {describePublicEvent(e) ?? e.type}
+              <span className="font-medium">{e.actor.name}</span>: {describeTeamEvent(e) ?? e.type}
             </span>
           </li>
         ))}

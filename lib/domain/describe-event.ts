@@ -89,3 +89,22 @@ export function describePublicEvent(envelope: Pick<EventEnvelope, "type" | "data
   }
 }
 
+
+/** For signed-in people (the war room's timeline): the public line, plus what stakeholders are not shown. */
+export function describeTeamEvent(envelope: Pick<EventEnvelope, "type" | "data">): string | null {
+  const action = envelope.data.action as { name?: string } | undefined;
+  switch (envelope.type) {
+    case "action.created":
+      return `Action “${action?.name ?? "?"}” configured`;
+    case "action.updated":
+      return `Action “${action?.name ?? "?"}” changed`;
+    case "action.deleted":
+      return `Action “${String(envelope.data.name ?? "?")}” removed`;
+    case "share.created":
+      return "Stakeholder link created";
+    case "share.revoked":
+      return "Stakeholder link revoked";
+    default:
+      return describePublicEvent(envelope);
+  }
+}

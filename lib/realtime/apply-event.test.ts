@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RolloutState } from "@/lib/domain/rollouts";
-import { describePublicEvent } from "@/lib/domain/describe-event";
+import { describePublicEvent, describeTeamEvent } from "@/lib/domain/describe-event";
 import type { EventEnvelope } from "@/lib/schemas/events";
 import { applyRolloutEvent } from "./apply-event";
 
@@ -65,6 +65,7 @@ describe("describePublicEvent", () => {
       describePublicEvent(envelope(1, "action.run.started", { run: { ...run("x", "RUNNING", "t", "SET_TRAFFIC"), action: { name: "Set traffic", kind: "SET_TRAFFIC" }, params: { percentage: 50 } } })),
     ).toBe("Set traffic (traffic to 50%) started");
     expect(describePublicEvent(envelope(1, "action.created", { action: { name: "Rollback" } }))).toBeNull();
+    expect(describeTeamEvent(envelope(1, "action.created", { action: { name: "Rollback" } }))).toBe("Action “Rollback” configured");
     expect(describePublicEvent(envelope(1, "rollout.aborted", { reason: "ledger mismatch" }))).toBe("Rollout aborted: ledger mismatch");
   });
 });
