@@ -178,6 +178,20 @@ describe("running", () => {
     expect(calls).toBe(2);
   });
 
+  it("records a target that hangs as one failed run after the action's timeout", async () => {
+    let calls = 0;
+    const hanging = createServer(() => {
+      calls++; // never answers
+    });
+    extraServers.push(hanging);
+    await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", resolve));
+    const { action } = await newAction(rollbackInput(`http://127.0.0.1:${(hanging.address() as AddressInfo).port}`, { timeoutMs: 200 }));
+    const { run } = await requestActionRun(commander.principal, action.id, { reason: "hang", params: {} });
+    expect(run).toMatchObject({ status: "FAILED", responseStatus: null, attempts: 1, error: expect.stringContaining("did not answer within 200 ms") });
+    expect(calls).toBe(1);
+    hanging.closeAllConnections();
+  });
+
   it("needs the percentage for set-traffic (400, nothing recorded) and sends it", async () => {
     const { action } = await newAction(trafficInput());
     await expect(requestActionRun(commander.principal, action.id, { reason: "no %", params: {} })).rejects.toMatchObject({ status: 400, fields: { "params.percentage": expect.any(Array) } });

@@ -189,6 +189,7 @@ describe("input and ids", () => {
     ["an override without a reason", "promote", { override: {} }, "override.reason"],
     ["an abort without a reason", "abort", {}, "reason"],
     ["a non-http URL", "create", { ...actionBody("ROLLBACK", "file:///etc/passwd") }, "url"],
+    ["a URL with credentials", "create", { ...actionBody("ROLLBACK", "https://admin:hunter2@target.example/x") }, "url"],
     ["an engineer as allowed role", "create", { ...actionBody("ROLLBACK", "http://127.0.0.1:1/x"), allowedRoles: ["ENGINEER"] }, "allowedRoles.0"],
     ["a reserved header", "create", { ...actionBody("ROLLBACK", "http://127.0.0.1:1/x"), headers: [{ name: "Idempotency-Key", value: "x" }] }, "headers.0.name"],
     ["a template that is not JSON", "create", { ...actionBody("ROLLBACK", "http://127.0.0.1:1/x"), bodyTemplate: '{"reason": {{reason}}}' }, "bodyTemplate"],

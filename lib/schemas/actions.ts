@@ -34,7 +34,9 @@ const urlSchema = z
   .string()
   .trim()
   .max(2000, "is too long")
-  .pipe(z.url({ protocol: /^https?$/, message: "must be an http:// or https:// URL" }));
+  .pipe(z.url({ protocol: /^https?$/, message: "must be an http:// or https:// URL" }))
+  // The URL is shown to admins and stored with every run: credentials go in a secret header instead.
+  .refine((url) => !/^https?:\/\/[^/?#]*@/i.test(url), { message: "must not contain credentials; put them in a secret header" });
 
 const actionFields = {
   kind: actionKindSchema,
