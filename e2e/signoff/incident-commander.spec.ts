@@ -58,6 +58,7 @@ async function seedCommanderRollout(adminApi: APIRequestContext) {
 
 test("the commander signs the go-live gate, promotes canary to 50% and rolls back; engineer and stakeholder see each step live", async ({ adminApi, pageAs, browser }) => {
   const rollout = await seedCommanderRollout(adminApi);
+  const callsBefore = target.adminCalls().length;
   const share = await adminApi.post(`${BASE_URL}/api/v1/rollouts/${rollout.id}/share-links`, { data: { label: "execs" } });
   const { url: statusUrl } = (await share.json()) as { url: string };
 
@@ -127,11 +128,11 @@ test("the commander signs the go-live gate, promotes canary to 50% and rolls bac
   await expect(c.getByTestId("phase-control-status")).toContainText("rolled back");
 
   // One call per step reached the target, each with its idempotency key and the secret header.
-  const calls = target.adminCalls().filter((call) => call.status === 200);
-  expect(calls.map((call) => [call.path, call.authorized, call.idempotencyKey !== null])).toEqual([
-    ["/api/admin/feature-flags", true, true],
-    ["/api/admin/feature-flags", true, true],
-    ["/api/admin/rollback", true, true],
+  const calls = target.adminCalls().slice(callsBefore);
+  expect(calls.map((call) => [call.path, call.status, call.authorized, call.idempotencyKey !== null])).toEqual([
+    ["/api/admin/feature-flags", 200, true, true],
+    ["/api/admin/feature-flags", 200, true, true],
+    ["/api/admin/rollback", 200, true, true],
   ]);
   // The secret never reached any browser.
   for (const page of [c, engineer.page, stakeholder]) expect(await page.content()).not.toContain(TOKEN);
@@ -206,4 +207,39 @@ test("a viewer and an engineer get 403 for every one of these operations, over H
   expect(state.rollout.status).toBe("DRAFT");
   expect(state.actionRuns.find((r) => r.id === runId)?.status).toBe("PENDING_APPROVAL");
   expect(state.gates.every((g) => g.signatures.length === 0)).toBe(true);
+});
+
+test("two-person rule: the commander's kill-switch request runs only when an admin approves it", async ({ adminApi, pageAs }) => {
+  const rollout = await seedCommanderRollout(adminApi);
+  const callsBefore = target.adminCalls().length;
+  const commander = await pageAs("commander");
+  const admin = await pageAs("admin");
+  await commander.page.goto(`/rollouts/${rollout.id}/signoff`);
+  await admin.page.goto(`/rollouts/${rollout.id}/signoff`);
+  for (const page of [commander.page, admin.page]) await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "live");
+
+  await commander.page.getByRole("button", { name: "Kill switch…" }).click();
+  const dialog = commander.page.getByRole("dialog", { name: "Run Kill switch" });
+  await dialog.getByRole("textbox", { name: "Reason" }).fill("checkout errors spiking");
+  await dialog.getByRole("button", { name: "Request Kill switch" }).click();
+  await expect(dialog.getByRole("status")).toContainText("It runs when a second commander or admin approves it");
+  await dialog.getByRole("button", { name: "Close" }).click();
+
+  // The requester cannot approve their own request; the admin sees it live and can.
+  const mine = commander.page.getByRole("group", { name: "Pending approvals" });
+  await expect(mine).toContainText("checkout errors spiking");
+  await expect(mine.getByRole("button", { name: "Approve and run" })).toHaveCount(0);
+  expect(target.adminCalls().slice(callsBefore)).toEqual([]);
+  const theirs = admin.page.getByRole("group", { name: "Pending approvals" });
+  await theirs.getByRole("button", { name: "Approve and run" }).click();
+  await expect.poll(() => target.state().killSwitch).toBe(true);
+  expect(target.adminCalls().slice(callsBefore)).toMatchObject([{ path: "/api/admin/feature-flags", status: 200, body: { killSwitch: true } }]);
+
+  // Both pages show the run succeeded, approved by the admin.
+  for (const page of [commander.page, admin.page]) {
+    const run = page.locator('[data-kind="KILL_SWITCH"]').first();
+    await expect(run).toHaveAttribute("data-status", "SUCCEEDED");
+    await expect(run).toContainText("approved by Ada Admin");
+  }
+  await expect(commander.page.getByRole("group", { name: "Pending approvals" })).toHaveCount(0);
 });
