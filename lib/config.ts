@@ -11,6 +11,14 @@ export const envSchema = z.object({
   WARROOM_PG_PORT: z.coerce.number().int().min(1).max(65_535).default(54329),
   WARROOM_DEMO_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
   WARROOM_DEMO: z.enum(["auto", "off"]).default("auto"),
+  // Encrypts action secret headers (lib/actions/secret-box.ts); generated into <data dir>/secret-key when unset.
+  WARROOM_SECRET_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v.trim(), "base64").length === 32, "must be base64 of 32 bytes (openssl rand -base64 32)")
+    .optional(),
+  // A demo target you run yourself (lib/demo-target/cli.ts) for the demo rollout's actions; else one is started.
+  DEMO_TARGET_URL: z.string().url().optional(),
+  DEMO_TARGET_TOKEN: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

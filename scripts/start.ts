@@ -7,6 +7,7 @@ import { disconnectDb } from "@/lib/db/client";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/db/embedded";
 import { migrateDatabase } from "@/lib/db/migrator";
 import { seedDemoIfEmpty, DEMO_USERS } from "@/lib/demo/seed";
+import { demoTargetFromEnv, startDemoTargetIfDemo } from "@/lib/demo/target";
 import { buildIfNeeded } from "./build-if-needed";
 
 // `npm start` (and `npm run dev` with --dev): database (DATABASE_URL, else embedded Postgres under .data/),
@@ -40,14 +41,17 @@ async function main() {
     process.env.DATABASE_URL = embedded.url;
     log(`embedded Postgres on 127.0.0.1:${embedded.port} (data in ${path.join(dataDir, "postgres")})`);
   }
+  let demoTarget: Awaited<ReturnType<typeof startDemoTargetIfDemo>> = null;
   const stopDatabase = async () => {
+    await demoTarget?.close().catch(() => undefined);
     await disconnectDb().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
   };
   try {
     const migrated = await migrateDatabase(process.env.DATABASE_URL!);
     if (migrated.applied.length) log(`applied migrations: ${migrated.applied.join(", ")}`);
-    const seed = env.WARROOM_DEMO === "auto" ? await seedDemoIfEmpty({ password: env.WARROOM_DEMO_PASSWORD }) : null;
+    demoTarget = await startDemoTargetIfDemo({ dataDir, demo: env.WARROOM_DEMO, log });
+    const seed = env.WARROOM_DEMO === "auto" ? await seedDemoIfEmpty({ password: env.WARROOM_DEMO_PASSWORD, demoTarget: demoTargetFromEnv() }) : null;
     await build;
     const { startServer } = await import("../server");
     const server = await startServer({ port: env.PORT, host: env.HOST, dev });

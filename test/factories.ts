@@ -11,6 +11,8 @@ import type { RunbookDraftInput } from "@/lib/schemas/runbook";
 
 export const TEST_SECRET = "test-nextauth-secret-0123456789abcdef";
 process.env.NEXTAUTH_SECRET ??= TEST_SECRET;
+// Action secret headers are encrypted with this in tests (lib/actions/secret-box.ts), not a key file in .data/.
+process.env.WARROOM_SECRET_KEY ??= Buffer.alloc(32, 7).toString("base64");
 
 export async function makeUser(role: Role, name = `${role.toLowerCase()} ${randomUUID().slice(0, 6)}`) {
   const user = await createUser({ email: `${randomUUID().slice(0, 12)}@test.local`, name, role, password: "correct-horse-battery" });

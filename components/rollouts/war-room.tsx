@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { Checklist } from "@/components/checklist/checklist";
 import { ContactsPanel } from "@/components/contacts/contacts-panel";
+import { RolloutActivity } from "@/components/phases/rollout-activity";
 import { GateSummary } from "@/components/signoff/gate-summary";
 import { ApiError, apiFetch } from "@/lib/api/client";
 import { rolloutKeys } from "@/lib/api/keys";
@@ -150,6 +151,7 @@ export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props
           onSaveNote={(item, note) => updateItem.mutate({ item, change: { note } })}
         />
         <aside className="space-y-4">
+          <RolloutActivity state={state} now={now} />
           <GateSummary gates={state.gates} />
           <ContactsPanel contacts={state.contacts} clockStart={clockStart} now={now} />
           <Timeline rolloutId={rolloutId} lastSeq={state.lastSeq} live={recent} />

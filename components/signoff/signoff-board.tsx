@@ -2,9 +2,13 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+import { ActionsPanel } from "@/components/actions/actions-panel";
+import { PhaseControl } from "@/components/phases/phase-control";
 import { ConnectionBadge } from "@/components/rollouts/connection-badge";
+import { useNow } from "@/components/rollouts/use-now";
 import { ApiError, apiFetch } from "@/lib/api/client";
 import { rolloutKeys } from "@/lib/api/keys";
+import { can } from "@/lib/auth/permissions";
 import type { Role } from "@/lib/db/generated/enums";
 import { gateStatus } from "@/lib/domain/gate-status";
 import type { RolloutState } from "@/lib/domain/rollouts";
@@ -12,12 +16,15 @@ import type { GateView } from "@/lib/domain/selects";
 import { applyRolloutEvent } from "@/lib/realtime/apply-event";
 import { useRolloutLive } from "@/lib/realtime/use-rollout-live";
 import type { RecordSignOffInput } from "@/lib/schemas/signoff";
+import { GateEvidencePanel, SignedEvidence } from "./gate-evidence";
 
 const STATE_STYLE = { APPROVED: "border-green-300 bg-green-50", REJECTED: "border-red-300 bg-red-50", PENDING: "border-slate-200 bg-white" } as const;
 
-export function SignoffBoard({ initialState, userRole }: { initialState: RolloutState; userRole: Role }) {
+/** The incident commander's page: phase control, actions, and every gate with its evidence. Live. */
+export function SignoffBoard({ initialState, userRole, userId }: { initialState: RolloutState; userRole: Role; userId: string }) {
   const rolloutId = initialState.rollout.id;
   const queryKey = rolloutKeys.state(rolloutId);
+  const now = useNow(5000);
   const { data: state } = useQuery({
     queryKey,
     queryFn: ({ signal }) => apiFetch<RolloutState>(`/api/v1/rollouts/${rolloutId}`, { signal }),
@@ -27,23 +34,30 @@ export function SignoffBoard({ initialState, userRole }: { initialState: Rollout
   const done = state.items.filter((i) => i.state === "DONE" || i.state === "SKIPPED").length;
 
   return (
-    <div className="space-y-3">
+    <div className="space-y-4">
       <div className="flex items-center gap-3 text-sm text-slate-600">
         <ConnectionBadge state={connection} />
         <span>
-          Evidence now: checklist {done}/{state.items.length} done
+          Checklist now: {done}/{state.items.length} done
         </span>
       </div>
+      <PhaseControl state={state} canControl={can(userRole, "phase.control")} canOverride={can(userRole, "phase.override")} />
+      <ActionsPanel state={state} role={userRole} userId={userId} now={now} />
+      <h2 className="pt-2 text-lg font-semibold">Gates</h2>
       {state.gates.map((gate) => (
-        <GateCard key={gate.id} gate={gate} rolloutId={rolloutId} canSign={gate.requiredRoles.includes(userRole)} />
+        <GateCard key={gate.id} gate={gate} state={state} now={now} canSign={can(userRole, "signoff.sign") && gate.requiredRoles.includes(userRole)} />
       ))}
     </div>
   );
 }
 
-function GateCard({ gate, rolloutId, canSign }: { gate: GateView; rolloutId: string; canSign: boolean }) {
+function GateCard({ gate, state, now, canSign }: { gate: GateView; state: RolloutState; now: number; canSign: boolean }) {
+  const rolloutId = state.rollout.id;
   const queryClient = useQueryClient();
   const status = gateStatus(gate, gate.signatures);
+  const phase = gate.phaseId ? state.phases.find((p) => p.id === gate.phaseId) : undefined;
+  const firstPhase = [...state.phases].sort((a, b) => a.position - b.position)[0];
+  const asksTraffic = gate.kind === "GO_LIVE";
   const [error, setError] = useState<string | null>(null);
   const sign = useMutation({
     mutationFn: (input: RecordSignOffInput) => apiFetch(`/api/v1/gates/${gate.id}/signatures`, { method: "POST", body: input }),
@@ -59,33 +73,55 @@ function GateCard({ gate, rolloutId, canSign }: { gate: GateView; rolloutId: str
     const form = new FormData(event.currentTarget);
     const decision = (event.nativeEvent as SubmitEvent).submitter?.getAttribute("value") === "NO_GO" ? "NO_GO" : "GO";
     const comment = String(form.get("comment") ?? "").trim();
-    sign.mutate({ decision, ...(comment ? { comment } : {}) });
+    const traffic = String(form.get("trafficPercent") ?? "").trim();
+    sign.mutate({ decision, ...(comment ? { comment } : {}), ...(asksTraffic && traffic !== "" ? { trafficPercent: Number(traffic) } : {}) });
   }
 
   return (
     <section aria-label={gate.name} data-testid={`gate-${gate.id}`} data-state={status.state} className={`rounded-lg border p-4 ${STATE_STYLE[status.state]}`}>
-      <div className="flex items-baseline gap-2">
-        <h2 className="text-lg font-semibold">{gate.name}</h2>
+      <div className="flex flex-wrap items-baseline gap-2">
+        <h3 className="text-lg font-semibold">{gate.name}</h3>
         <span className="text-sm font-semibold">{status.state === "APPROVED" ? "GO" : status.state === "REJECTED" ? "NO-GO" : "Waiting"}</span>
+        <span className="text-xs text-slate-500">
+          {gate.kind.replace(/_/g, " ").toLowerCase()}
+          {phase ? ` · before ${phase.name} (${phase.trafficPercent}%)` : ""}
+        </span>
       </div>
       <p className="text-sm text-slate-600">
         Needs: {gate.requiredRoles.join(" + ")}
         {gate.approverTitles.length ? ` (${gate.approverTitles.join(", ")})` : ""}
-        {status.missingRoles.length ? ` · missing ${status.missingRoles.join(", ")}` : ""}
+        {status.missingRoles.length ? <span data-testid="missing-roles"> · missing {status.missingRoles.join(", ")}</span> : null}
       </p>
+      <GateEvidencePanel gate={gate} state={state} now={now} />
       {gate.signatures.length ? (
         <ul className="mt-2 space-y-1 text-sm" aria-label="Signatures">
           {gate.signatures.map((s) => (
             <li key={s.id}>
-              <span className={s.decision === "GO" ? "font-semibold text-ok" : "font-semibold text-breach"}>{s.decision === "GO" ? "GO" : "NO-GO"}</span>{" "}
-              by {s.signer.name} ({s.signerRole}) at {new Date(s.createdAt).toLocaleString()}
+              <span className={s.decision === "GO" ? "font-semibold text-ok" : "font-semibold text-breach"}>{s.decision === "GO" ? "GO" : "NO-GO"}</span> by {s.signer.name} ({s.signerRole}) at{" "}
+              {new Date(s.createdAt).toLocaleString()}
+              {s.trafficPercent !== null ? <span> · initial traffic {s.trafficPercent}%</span> : null}
               {s.comment ? <span className="text-slate-600"> — “{s.comment}”</span> : null}
+              <SignedEvidence evidence={s.evidence} />
             </li>
           ))}
         </ul>
       ) : null}
       {canSign ? (
         <form onSubmit={onSubmit} className="mt-3 flex flex-wrap items-center gap-2">
+          {asksTraffic ? (
+            <label className="flex items-center gap-1 text-sm">
+              Initial traffic %
+              <input
+                name="trafficPercent"
+                aria-label={`Initial traffic % for ${gate.name}`}
+                type="number"
+                min={0}
+                max={100}
+                defaultValue={firstPhase?.trafficPercent ?? ""}
+                className="w-20 rounded border border-slate-300 px-2 py-1"
+              />
+            </label>
+          ) : null}
           <input name="comment" aria-label={`Comment for ${gate.name}`} placeholder="Comment (required for NO-GO)" className="min-w-64 flex-1 rounded border border-slate-300 px-2 py-1 text-sm" maxLength={2000} />
           <button type="submit" value="GO" disabled={sign.isPending} className="rounded bg-ok px-3 py-1 text-sm font-semibold text-white disabled:opacity-50">
             Sign GO

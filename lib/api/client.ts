@@ -13,10 +13,13 @@ export class ApiError extends Error {
   }
 }
 
-export async function apiFetch<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+export async function apiFetch<T>(
+  path: string,
+  init: { method?: string; body?: unknown; signal?: AbortSignal; headers?: Record<string, string> } = {},
+): Promise<T> {
   const response = await fetch(path, {
     method: init.method ?? "GET",
-    headers: init.body === undefined ? undefined : { "content-type": "application/json" },
+    headers: { ...init.headers, ...(init.body === undefined ? {} : { "content-type": "application/json" }) },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
     signal: init.signal,
     credentials: "same-origin",
@@ -28,4 +31,10 @@ export async function apiFetch<T>(path: string, init: { method?: string; body?: 
     throw new ApiError(response.status, error);
   }
   return payload as T;
+}
+
+/** A fresh Idempotency-Key (also where crypto.randomUUID is missing: plain-HTTP origins other than localhost). */
+export function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `ui-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
 }

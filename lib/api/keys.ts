@@ -6,6 +6,12 @@ export const rolloutKeys = {
   events: (rolloutId: string) => [...rolloutKeys.all, "events", rolloutId] as const,
 };
 
+export const actionKeys = {
+  all: ["actions"] as const,
+  /** The admin's view of a rollout's action configuration (masked secrets). */
+  config: (rolloutId: string) => [...actionKeys.all, "config", rolloutId] as const,
+};
+
 export const statusKeys = {
   byToken: (token: string) => ["status", token] as const,
 };

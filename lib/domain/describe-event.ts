@@ -4,6 +4,43 @@ import type { EventEnvelope } from "@/lib/schemas/events";
 
 type Item = { text: string; state: string };
 type Signed = { decision: string; signerRole: string };
+type PhaseRef = { name: string; trafficPercent: number };
+type Run = { status: string; responseStatus: number | null; params?: { percentage?: number }; action: { name: string; kind: string } };
+
+const phaseWords = (p: PhaseRef | null | undefined) => (p ? `${p.name} (${p.trafficPercent}% traffic)` : "");
+const overridden = (data: Record<string, unknown>) => {
+  const override = data.override as { reason?: string } | undefined;
+  return override?.reason ? ` — gate overridden: ${override.reason}` : "";
+};
+
+/** "Rollback", "Traffic to 50%": what the run did, from its kind and params only (never its URL or headers). */
+function runWords(run: Run): string {
+  if (run.action.kind === "SET_TRAFFIC" && typeof run.params?.percentage === "number") return `${run.action.name} (traffic to ${run.params.percentage}%)`;
+  return run.action.name;
+}
+
+function describeRun(type: string, run: Run | undefined): string | null {
+  if (!run?.action) return null;
+  const what = runWords(run);
+  switch (type) {
+    case "action.run.requested":
+      return `${what} requested; waiting for a second approver`;
+    case "action.run.approved":
+      return `${what} approved by a second person`;
+    case "action.run.started":
+      return `${what} started`;
+    case "action.run.finished":
+      return run.status === "SUCCEEDED"
+        ? `${what} succeeded`
+        : `${what} failed${run.responseStatus ? ` (HTTP ${run.responseStatus})` : " (target unreachable or timed out)"}`;
+    case "action.run.rejected":
+      return `${what} was not approved`;
+    case "action.run.expired":
+      return `${what} expired without a second approval`;
+    default:
+      return null;
+  }
+}
 
 /** One line a stakeholder can read, or null for events they need not see. */
 export function describePublicEvent(envelope: Pick<EventEnvelope, "type" | "data">): string | null {
@@ -21,21 +58,54 @@ export function describePublicEvent(envelope: Pick<EventEnvelope, "type" | "data
       const signature = data.signature as Signed | undefined;
       return `${String(data.gateName ?? "Sign-off")}: ${signature?.decision === "GO" ? "GO" : "NO-GO"} (${signature?.signerRole ?? ""})`;
     }
+    case "rollout.started":
+      return `Rollout started: ${phaseWords(data.phase as PhaseRef)}${overridden(data)}`;
+    case "phase.promoted":
+      return `Promoted to ${phaseWords(data.to as PhaseRef)}${overridden(data)}`;
+    case "rollout.completed":
+      return `Rollout completed${overridden(data)}`;
+    case "phase.paused":
+      return `Rollout paused${data.reason ? `: ${String(data.reason)}` : ""}`;
+    case "phase.resumed":
+      return "Rollout resumed";
+    case "rollout.aborted":
+      return `Rollout aborted: ${String(data.reason ?? "")}`;
+    case "action.run.requested":
+    case "action.run.approved":
+    case "action.run.started":
+    case "action.run.finished":
+    case "action.run.rejected":
+    case "action.run.expired": {
+      const line = describeRun(envelope.type, data.run as Run | undefined);
+      return line && envelope.type === "action.run.finished" && data.rollout ? `${line}; the rollout is rolled back` : line;
+    }
+    // Action configuration is not for stakeholders.
+    case "action.created":
+    case "action.updated":
+    case "action.deleted":
+      return null;
     default:
       return typeof data.publicSummary === "string" ? data.publicSummary : null;
   }
 }
 
 
-/** One line for the war room's timeline: the public line where there is one, else what engineers need. */
+/** One line for the war room's timeline: the public line where there is one, plus what stakeholders are not shown. */
 export function describeEvent(envelope: Pick<EventEnvelope, "type" | "data">): string {
   const data = envelope.data;
+  const action = data.action as { name?: string } | undefined;
   switch (envelope.type) {
     case "item.updated": {
       const item = data.item as (Item & { note?: string | null }) | undefined;
       if (item && item.state === data.previousState) return `Note on "${item.text}"${item.note ? `: ${item.note}` : " cleared"}`;
       break;
     }
+    case "action.created":
+      return `Action “${action?.name ?? "?"}” configured`;
+    case "action.updated":
+      return `Action “${action?.name ?? "?"}” changed`;
+    case "action.deleted":
+      return `Action “${String(data.name ?? "?")}” removed`;
     case "share.created":
       return `Stakeholder link created${data.label ? ` (${String(data.label)})` : ""}`;
     case "share.revoked":

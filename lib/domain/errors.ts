@@ -11,6 +11,7 @@ export type ErrorCode =
   | "unsupported_media_type"
   | "rate_limited"
   | "unavailable"
+  | "bad_gateway"
   | "internal";
 
 export type FieldErrors = Record<string, string[]>;

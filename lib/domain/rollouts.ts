@@ -5,6 +5,7 @@ import { notFound } from "./errors";
 import { transactWithEvents } from "./events";
 import { jsonify } from "./json";
 import {
+  actionRunSelect,
   actionSummarySelect,
   contactSelect,
   gateSelect,
@@ -36,6 +37,9 @@ export async function listRollouts() {
 }
 export type RolloutListEntry = Awaited<ReturnType<typeof listRollouts>>[number];
 
+/** How many action runs the rollout state carries (newest first); the action-runs endpoint has them all. */
+export const RECENT_ACTION_RUNS = 20;
+
 /**
  * Everything the war room shows, read in one repeatable-read snapshot so `lastSeq` matches the data: a client
  * that loads this and then applies events after lastSeq misses nothing and applies nothing twice.
@@ -46,16 +50,17 @@ export async function getRolloutState(rolloutId: string) {
       const rollout = await tx.rollout.findUnique({ where: { id: rolloutId }, select: rolloutSummarySelect });
       if (!rollout) throw notFound("Rollout");
       const where = { rolloutId };
-      const [phases, sections, items, gates, contacts, tiles, actions] = await Promise.all([
+      const [phases, sections, items, gates, contacts, tiles, actions, actionRuns] = await Promise.all([
         tx.phase.findMany({ where, select: phaseSelect, orderBy: { position: "asc" } }),
         tx.checklistSection.findMany({ where, select: sectionSelect, orderBy: { position: "asc" } }),
         tx.checklistItem.findMany({ where, select: itemSelect, orderBy: { position: "asc" } }),
         tx.signoffGate.findMany({ where, select: gateSelect, orderBy: { position: "asc" } }),
         tx.contact.findMany({ where, select: contactSelect, orderBy: [{ escalationLevel: "asc" }, { position: "asc" }] }),
         tx.metricTile.findMany({ where, select: tileSelect, orderBy: { position: "asc" } }),
-        tx.action.findMany({ where, select: actionSummarySelect, orderBy: { createdAt: "asc" } }),
+        tx.action.findMany({ where: { rolloutId, deletedAt: null }, select: actionSummarySelect, orderBy: { createdAt: "asc" } }),
+        tx.actionRun.findMany({ where, select: actionRunSelect, orderBy: { createdAt: "desc" }, take: RECENT_ACTION_RUNS }),
       ]);
-      return { rollout, phases, sections, items, gates, contacts, tiles, actions, lastSeq: rollout.lastSeq };
+      return { rollout, phases, sections, items, gates, contacts, tiles, actions, actionRuns, lastSeq: rollout.lastSeq };
     },
     { isolationLevel: "RepeatableRead" },
   );

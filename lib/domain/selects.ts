@@ -67,6 +67,7 @@ export const signatureSelect = {
   comment: true,
   trafficPercent: true,
   signerRole: true,
+  evidence: true,
   createdAt: true,
   signer: { select: userRefSelect },
 } satisfies Prisma.SignatureSelect;
@@ -120,7 +121,43 @@ export const tileSelect = {
 export type TileView = Jsonify<Prisma.MetricTileGetPayload<{ select: typeof tileSelect }>>;
 
 // Never url/headers/secretHeaders/bodyTemplate: action configuration stays with admins' own endpoint.
-export const actionSummarySelect = { id: true, kind: true, name: true, allowedRoles: true, requiresSecondApprover: true } satisfies Prisma.ActionSelect;
+export const actionSummarySelect = {
+  id: true,
+  kind: true,
+  name: true,
+  allowedRoles: true,
+  requiresSecondApprover: true,
+  approvalWindowMinutes: true,
+} satisfies Prisma.ActionSelect;
+export type ActionSummary = Jsonify<Prisma.ActionGetPayload<{ select: typeof actionSummarySelect }>>;
+
+// What everyone in the room sees of a run (events, war room): outcome and who, never the request sent or the
+// response body, which stay with actionRunDetailSelect for those who may run actions.
+export const actionRunSelect = {
+  id: true,
+  actionId: true,
+  rolloutId: true,
+  status: true,
+  reason: true,
+  params: true,
+  idempotencyKey: true,
+  responseStatus: true,
+  error: true,
+  attempts: true,
+  durationMs: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+  expiresAt: true,
+  requestedBy: { select: userRefSelect },
+  approvedBy: { select: userRefSelect },
+  action: { select: { id: true, name: true, kind: true } },
+} satisfies Prisma.ActionRunSelect;
+export type ActionRunView = Jsonify<Prisma.ActionRunGetPayload<{ select: typeof actionRunSelect }>>;
+
+// The request as sent with secret header values masked, and a bounded, scrubbed excerpt of the answer.
+export const actionRunDetailSelect = { ...actionRunSelect, request: true, responseExcerpt: true } satisfies Prisma.ActionRunSelect;
+export type ActionRunDetailView = Jsonify<Prisma.ActionRunGetPayload<{ select: typeof actionRunDetailSelect }>>;
 
 export const rolloutSummarySelect = {
   id: true,

@@ -29,6 +29,13 @@ describe("recordSignOff", () => {
     expect(result.signature).toMatchObject({ decision: "GO", signerRole: "COMMANDER", comment: "all green", trafficPercent: 10, signer: { id: commander.id } });
   });
 
+  it("stores the evidence the signer saw with the signature", async () => {
+    const { goLive } = await gatesOfNewRollout();
+    const { signature } = await recordSignOff(commander.principal, goLive.id, { decision: "GO" });
+    // The factory's checklist: "Pre-deployment" with 4 items, 1 done ("Flag created").
+    expect(signature.evidence).toMatchObject({ checklist: { scope: "sections", done: 1, total: 4, sections: [{ title: "Pre-deployment" }] }, phase: null, criteria: [] });
+  });
+
   it("needs every required role before a multi-role gate is approved; a NO_GO rejects it", async () => {
     const { twoPerson } = await gatesOfNewRollout();
     expect((await recordSignOff(commander.principal, twoPerson.id, { decision: "GO" })).status).toBe("PENDING");

@@ -4,22 +4,32 @@ import { can } from "@/lib/auth/permissions";
 import type { RecordSignOffInput } from "@/lib/schemas/signoff";
 import { forbidden, notFound } from "./errors";
 import { changeRollout } from "./events";
+import { gateEvidence } from "./gate-evidence";
 import { gateStatus } from "./gate-status";
 import { jsonify } from "./json";
-import { gateSelect, signatureSelect } from "./selects";
+import { gateSelect, phaseSelect, sectionSelect, signatureSelect } from "./selects";
 
 /**
  * Appends a signature by the signed-in user. Signatures are never edited (a trigger enforces it); a new
- * decision by the same role supersedes the earlier one in gateStatus.
+ * decision by the same role supersedes the earlier one in gateStatus. The evidence at the moment of decision
+ * (checklist completion of the gate's sections, the criteria verdicts) is stored with it.
  */
 export async function recordSignOff(principal: UserPrincipal, gateId: string, input: RecordSignOffInput) {
   if (!can(principal.role, "signoff.sign")) throw forbidden("Only a commander or an admin can sign off");
-  const gate = await getDb().signoffGate.findUnique({ where: { id: gateId }, select: { rolloutId: true, requiredRoles: true, name: true } });
+  const gate = await getDb().signoffGate.findUnique({
+    where: { id: gateId },
+    select: { rolloutId: true, requiredRoles: true, name: true, kind: true, phaseId: true },
+  });
   if (!gate) throw notFound("Sign-off gate");
   if (!gate.requiredRoles.includes(principal.role)) {
     throw forbidden(`"${gate.name}" needs a signature from ${gate.requiredRoles.join(" and ")}`);
   }
-  const { result } = await changeRollout({ via: "SignoffGate", id: gateId }, actorOf(principal), async (tx, record) => {
+  const { result } = await changeRollout(gate.rolloutId, actorOf(principal), async (tx, record) => {
+    const where = { rolloutId: gate.rolloutId };
+    const sections = await tx.checklistSection.findMany({ where, select: sectionSelect });
+    const items = await tx.checklistItem.findMany({ where, select: { sectionId: true, state: true } });
+    const phases = await tx.phase.findMany({ where, select: phaseSelect, orderBy: { position: "asc" } });
+    const evidence = gateEvidence(gate, { sections, items, phases });
     const signature = await tx.signature.create({
       data: {
         gateId,
@@ -29,6 +39,7 @@ export async function recordSignOff(principal: UserPrincipal, gateId: string, in
         decision: input.decision,
         comment: input.comment || null,
         trafficPercent: input.trafficPercent,
+        evidence,
       },
       select: signatureSelect,
     });

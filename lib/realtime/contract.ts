@@ -1,4 +1,5 @@
 import type { Principal } from "@/lib/auth/principal";
+import type { CommandAck } from "@/lib/schemas/commands";
 import type { EventEnvelope, JoinAck } from "@/lib/schemas/events";
 
 // The socket.io contract, shared by server.ts's realtime server, the browser hook, tests and the benchmark.
@@ -14,6 +15,13 @@ export type ServerToClientEvents = {
 export type ClientToServerEvents = {
   join: (request: unknown, ack: (response: JoinAck) => void) => void;
   leave: (request: unknown, ack?: (response: { ok: true } | Extract<JoinAck, { ok: false }>) => void) => void;
+  /**
+   * Phase control, sign-offs and actions (lib/schemas/commands.ts): `{ type, rolloutId | gateId | actionId |
+   * runId, input }` where input is the matching HTTP body. The ack is `{ ok: true, result }` or
+   * `{ ok: false, error: { code, message, status, fields? } }` with the HTTP API's statuses (403 for a role that
+   * may not, 502 with `error.run` for an action whose target failed).
+   */
+  command: (request: unknown, ack: (response: CommandAck) => void) => void;
 };
 
 /** The `live` message on channel "presence": who is in the war room now. */
@@ -28,7 +36,7 @@ export const rolloutRoom = (rolloutId: string) => `rollout:${rolloutId}`;
 export const publicRolloutRoom = (rolloutId: string) => `rollout:${rolloutId}:public`;
 
 /** Every event a client may emit: the hostile-input and access tests go through this list. */
-export const CLIENT_EVENT_NAMES = ["join", "leave"] as const satisfies readonly (keyof ClientToServerEvents)[];
+export const CLIENT_EVENT_NAMES = ["join", "leave", "command"] as const satisfies readonly (keyof ClientToServerEvents)[];
 // Compile-time check that the list is complete.
 type UnlistedClientEvents = Exclude<keyof ClientToServerEvents, (typeof CLIENT_EVENT_NAMES)[number]>;
 export const CLIENT_EVENT_NAMES_COMPLETE: UnlistedClientEvents extends never ? true : false = true;

@@ -17,6 +17,7 @@ import {
 } from "./contract";
 import type { createPostgresAdapter } from "./adapter";
 import { appMetrics } from "@/lib/observability/metrics";
+import { runCommand } from "./commands";
 import { registerRealtime } from "./publisher";
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -67,6 +68,10 @@ export function createRealtimeServer(
       const rollouts = [...socket.rooms].filter((room) => room.startsWith("rollout:") && !room.endsWith(":public")).map((room) => room.slice("rollout:".length));
       // After the socket has left its rooms.
       setImmediate(() => rollouts.forEach((rolloutId) => void publishPresence(io, rolloutId)));
+    });
+    socket.on("command", (request, ack) => {
+      if (typeof ack !== "function") return;
+      void runCommand(socket.data.principal, request).then(ack);
     });
     socket.on("leave", (request, ack) => {
       const parsed = joinRequestSchema.pick({ rolloutId: true }).safeParse(request);

@@ -31,10 +31,10 @@ export default async function SignoffPage({ params }: { params: Promise<{ id: st
         </div>
         {!can(user.role, "signoff.sign") ? (
           <p className="mb-4 rounded border border-slate-300 bg-white px-3 py-2 text-sm">
-            Only an incident commander or an admin can sign. You can follow the gates here.
+            Only an incident commander or an admin can sign, control phases or run actions. You can follow them here.
           </p>
         ) : null}
-        <SignoffBoard initialState={state} userRole={user.role} />
+        <SignoffBoard initialState={state} userRole={user.role} userId={user.userId} />
       </main>
     </>
   );

@@ -1,0 +1,519 @@
+import { createHash, randomUUID } from "node:crypto";
+import { getDb, type DbTx } from "@/lib/db/client";
+import type { Prisma } from "@/lib/db/generated/client";
+import { actorOf, SYSTEM_ACTOR, type Actor, type UserPrincipal } from "@/lib/auth/principal";
+import { can, canRunAction } from "@/lib/auth/permissions";
+import { callTarget, checkReachable, type Reachability } from "@/lib/actions/call-target";
+import { actionConfigIssues, buildRequest, MASK, secretFragments, type HeaderEntry, type OutboundRequest } from "@/lib/actions/request";
+import { decryptSecret, encryptSecret, SecretKeyError } from "@/lib/actions/secret-box";
+import type {
+  ActionHeaderInput,
+  ActionParams,
+  createActionSchema,
+  DryRunActionInput,
+  RejectActionRunInput,
+  RunActionInput,
+  UpdateActionInput,
+} from "@/lib/schemas/actions";
+import type { z } from "zod";
+import { badRequest, conflict, DomainError, forbidden, notFound } from "./errors";
+import { changeRollout } from "./events";
+import { jsonify } from "./json";
+import { actionRunDetailSelect, actionRunSelect, actionSummarySelect, phaseSelect, rolloutSummarySelect, type ActionRunDetailView, type ActionRunView } from "./selects";
+
+// Actions: the runbook's emergency curl commands as configured, recorded, one-click steps.
+//
+// Running one is two transactions around one outbound call, never a call inside a transaction:
+//   1. changeRollout: the run is recorded (RUNNING, or PENDING_APPROVAL under the two-person rule) with the
+//      request as sent, secrets masked, and an `action.run.started` / `.requested` event;
+//   2. the target is called (timeout, bounded retries, Idempotency-Key), outside any transaction;
+//   3. changeRollout: the outcome and an `action.run.finished` event (a successful ROLLBACK also marks the
+//      rollout and its running phase ROLLED_BACK).
+// The same Idempotency-Key for the same action returns the existing run (ActionRun's unique key), so a retried
+// request never calls the target twice. Secret header values are encrypted at rest, decrypted only to build
+// the outbound request, and never returned, stored in a run, put in an event or logged.
+
+const actionConfigSelect = {
+  id: true,
+  rolloutId: true,
+  kind: true,
+  name: true,
+  method: true,
+  url: true,
+  headers: true,
+  secretHeaders: true,
+  bodyTemplate: true,
+  allowedRoles: true,
+  requiresSecondApprover: true,
+  approvalWindowMinutes: true,
+  timeoutMs: true,
+  createdAt: true,
+  updatedAt: true,
+  deletedAt: true,
+} satisfies Prisma.ActionSelect;
+type ActionRow = Prisma.ActionGetPayload<{ select: typeof actionConfigSelect }>;
+
+/** An action as its configuration page shows it: secret header values are always MASK. */
+export type ActionConfigView = {
+  id: string;
+  rolloutId: string;
+  kind: ActionRow["kind"];
+  name: string;
+  method: ActionRow["method"];
+  url: string;
+  headers: { name: string; value: string; secret: boolean }[];
+  bodyTemplate: string | null;
+  allowedRoles: ActionRow["allowedRoles"];
+  requiresSecondApprover: boolean;
+  approvalWindowMinutes: number;
+  timeoutMs: number;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type ActionRunResult = { run: ActionRunDetailView; replayed: boolean };
+export type DryRunResult = { request: OutboundRequest; reachability: Reachability; needsApproval: boolean };
+
+type Requester = { actor: Actor; userId: string | null; system: boolean };
+const requesterOf = (principal: UserPrincipal): Requester => ({ actor: actorOf(principal), userId: principal.userId, system: false });
+
+// ---------------------------------------------------------------------------------------------------------
+// Secret headers: stored as a JSON object of header name → AES-256-GCM ciphertext of the value, so the names
+// are readable (for the masked view) without the key, and each value is bound to its header name.
+
+const secretPurpose = (name: string) => `warroom:action-header:${name.toLowerCase()}`;
+
+function storedSecrets(raw: string | null): Record<string, string> {
+  if (!raw) return {};
+  const parsed = JSON.parse(raw) as unknown;
+  return parsed && typeof parsed === "object" ? (parsed as Record<string, string>) : {};
+}
+
+function plainHeaders(json: unknown): Record<string, string> {
+  return json && typeof json === "object" && !Array.isArray(json) ? (json as Record<string, string>) : {};
+}
+
+function toConfigView(row: ActionRow): ActionConfigView {
+  return {
+    id: row.id,
+    rolloutId: row.rolloutId,
+    kind: row.kind,
+    name: row.name,
+    method: row.method,
+    url: row.url,
+    headers: [
+      ...Object.entries(plainHeaders(row.headers)).map(([name, value]) => ({ name, value, secret: false })),
+      ...Object.keys(storedSecrets(row.secretHeaders)).map((name) => ({ name, value: MASK, secret: true })),
+    ],
+    bodyTemplate: row.bodyTemplate,
+    allowedRoles: row.allowedRoles,
+    requiresSecondApprover: row.requiresSecondApprover,
+    approvalWindowMinutes: row.approvalWindowMinutes,
+    timeoutMs: row.timeoutMs,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** The headers to store: a secret header given without a value keeps the value stored under its name. */
+function headersToStore(existing: ActionRow | null, input: ActionHeaderInput[]) {
+  const previous = new Map(Object.entries(storedSecrets(existing?.secretHeaders ?? null)).map(([name, value]) => [name.toLowerCase(), value]));
+  const headers: Record<string, string> = {};
+  const secrets: Record<string, string> = {};
+  input.forEach((header, i) => {
+    if (header.value === undefined) {
+      const kept = header.secret ? previous.get(header.name.toLowerCase()) : undefined;
+      if (kept === undefined) throw badRequest("A header value is missing", { [`headers.${i}.value`]: ["is required"] });
+      secrets[header.name] = kept;
+    } else if (header.secret) {
+      secrets[header.name] = encryptSecret(header.value, secretPurpose(header.name));
+    } else {
+      headers[header.name] = header.value;
+    }
+  });
+  return { headers, secretHeaders: Object.keys(secrets).length ? JSON.stringify(secrets) : null };
+}
+
+/** Every header with its real value, for the outbound request only. */
+function decryptHeaders(action: ActionRow): HeaderEntry[] {
+  try {
+    return [
+      ...Object.entries(plainHeaders(action.headers)).map(([name, value]) => ({ name, value, secret: false })),
+      ...Object.entries(storedSecrets(action.secretHeaders)).map(([name, value]) => ({ name, value: decryptSecret(value, secretPurpose(name)), secret: true })),
+    ];
+  } catch (error) {
+    if (error instanceof SecretKeyError) {
+      throw conflict(`The secret headers of "${action.name}" cannot be decrypted with this server's key; an admin must enter them again`);
+    }
+    throw error;
+  }
+}
+
+function assertConfigValid(config: { kind: string; method: string; bodyTemplate: string | null; headers: { name: string; secret: boolean; value?: string }[] }) {
+  const fields = actionConfigIssues(config);
+  const names = Object.keys(fields);
+  if (names.length) throw badRequest(`Invalid ${names.join(", ")}: ${fields[names[0]!]![0]}`, fields);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Configuration (ADMIN)
+
+async function loadAction(actionId: string, tx: DbTx = getDb()): Promise<ActionRow> {
+  const action = await tx.action.findUnique({ where: { id: actionId }, select: actionConfigSelect });
+  if (!action || action.deletedAt) throw notFound("Action");
+  return action;
+}
+
+function summaryOf(row: { id: string; kind: ActionRow["kind"]; name: string; allowedRoles: ActionRow["allowedRoles"]; requiresSecondApprover: boolean; approvalWindowMinutes: number }) {
+  const picked = Object.fromEntries(Object.keys(actionSummarySelect).map((key) => [key, row[key as keyof typeof row]]));
+  return jsonify(picked);
+}
+
+export async function listActionConfigs(principal: UserPrincipal, rolloutId: string): Promise<ActionConfigView[]> {
+  if (!can(principal.role, "action.configure")) throw forbidden("Only an admin can see action configuration");
+  const rollout = await getDb().rollout.findUnique({ where: { id: rolloutId }, select: { id: true } });
+  if (!rollout) throw notFound("Rollout");
+  const rows = await getDb().action.findMany({ where: { rolloutId, deletedAt: null }, select: actionConfigSelect, orderBy: { createdAt: "asc" } });
+  return rows.map(toConfigView);
+}
+
+export async function getActionConfig(principal: UserPrincipal, actionId: string): Promise<ActionConfigView> {
+  if (!can(principal.role, "action.configure")) throw forbidden("Only an admin can see action configuration");
+  return toConfigView(await loadAction(actionId));
+}
+
+type CreateActionData = z.output<typeof createActionSchema>;
+
+export async function createAction(principal: UserPrincipal, rolloutId: string, input: CreateActionData): Promise<ActionConfigView> {
+  if (!can(principal.role, "action.configure")) throw forbidden("Only an admin can configure actions");
+  return insertAction(actorOf(principal), rolloutId, input);
+}
+
+/** The demo seed's actions, recorded as War Room's own change. */
+export function createSeedAction(rolloutId: string, input: CreateActionData): Promise<ActionConfigView> {
+  return insertAction(SYSTEM_ACTOR, rolloutId, input);
+}
+
+async function insertAction(actor: Actor, rolloutId: string, input: CreateActionData): Promise<ActionConfigView> {
+  assertConfigValid(input);
+  const stored = headersToStore(null, input.headers);
+  const { result } = await changeRollout(rolloutId, actor, async (tx, record) => {
+    const row = await tx.action.create({
+      data: {
+        rolloutId,
+        kind: input.kind,
+        name: input.name,
+        method: input.method,
+        url: input.url,
+        headers: stored.headers,
+        secretHeaders: stored.secretHeaders,
+        bodyTemplate: input.bodyTemplate,
+        allowedRoles: input.allowedRoles,
+        requiresSecondApprover: input.requiresSecondApprover,
+        approvalWindowMinutes: input.approvalWindowMinutes,
+        timeoutMs: input.timeoutMs,
+      },
+      select: actionConfigSelect,
+    });
+    await record("action.created", { action: summaryOf(row) });
+    return toConfigView(row);
+  });
+  return result;
+}
+
+export async function updateAction(principal: UserPrincipal, actionId: string, input: UpdateActionInput): Promise<ActionConfigView> {
+  if (!can(principal.role, "action.configure")) throw forbidden("Only an admin can configure actions");
+  const current = await loadAction(actionId);
+  const view = toConfigView(current);
+  assertConfigValid({
+    kind: input.kind ?? current.kind,
+    method: input.method ?? current.method,
+    bodyTemplate: input.bodyTemplate !== undefined ? input.bodyTemplate : current.bodyTemplate,
+    headers: input.headers ?? view.headers,
+  });
+  const { result } = await changeRollout(current.rolloutId, actorOf(principal), async (tx, record) => {
+    // Re-read under the rollout lock: secrets kept by name must be the ones stored now.
+    const locked = await loadAction(actionId, tx);
+    const stored = input.headers ? headersToStore(locked, input.headers) : undefined;
+    const { headers: _headers, ...fields } = input;
+    const row = await tx.action.update({
+      where: { id: actionId },
+      data: { ...fields, ...(stored ? { headers: stored.headers, secretHeaders: stored.secretHeaders } : {}) },
+      select: actionConfigSelect,
+    });
+    await record("action.updated", { action: summaryOf(row) });
+    return toConfigView(row);
+  });
+  return result;
+}
+
+/** Hides the action and stops it from running; its runs stay on record. */
+export async function deleteAction(principal: UserPrincipal, actionId: string): Promise<void> {
+  if (!can(principal.role, "action.configure")) throw forbidden("Only an admin can configure actions");
+  const current = await loadAction(actionId);
+  await changeRollout(current.rolloutId, actorOf(principal), async (tx, record) => {
+    await loadAction(actionId, tx);
+    await tx.action.update({ where: { id: actionId }, data: { deletedAt: new Date() } });
+    await record("action.deleted", { actionId, name: current.name });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Running
+
+function assertMayRun(principal: UserPrincipal, action: ActionRow) {
+  if (!can(principal.role, "action.run")) throw forbidden(`Your role (${principal.role}) cannot run actions`);
+  if (!canRunAction(principal.role, action)) throw forbidden(`"${action.name}" can be run by ${action.allowedRoles.join(", ")} only`);
+}
+
+const runSummary = ({ request: _request, responseExcerpt: _excerpt, ...summary }: ActionRunDetailView): ActionRunView => summary;
+
+/** Sorted keys: Postgres jsonb does not keep key order, so compare stored JSON in this form. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+/** Runs an action as the caller: 201 with the finished run, or the existing run for a repeated Idempotency-Key. */
+export async function requestActionRun(principal: UserPrincipal, actionId: string, input: RunActionInput): Promise<ActionRunResult> {
+  const action = await loadAction(actionId);
+  assertMayRun(principal, action);
+  return startRun(action, requesterOf(principal), { reason: input.reason, params: input.params, idempotencyKey: input.idempotencyKey ?? randomUUID() });
+}
+
+async function startRun(action: ActionRow, requester: Requester, run: { reason: string; params: ActionParams; idempotencyKey: string }): Promise<ActionRunResult> {
+  const headers = decryptHeaders(action);
+  // Renders (and so validates the params) before anything is recorded: a 400 leaves no trace.
+  const rendered = buildRequest(action, headers, { percentage: run.params.percentage, reason: run.reason }, run.idempotencyKey);
+  const needsApproval = action.requiresSecondApprover && !requester.system;
+
+  const { result } = await changeRollout(action.rolloutId, requester.actor, async (tx, record) => {
+    const existing = await tx.actionRun.findUnique({
+      where: { actionId_idempotencyKey: { actionId: action.id, idempotencyKey: run.idempotencyKey } },
+      select: actionRunDetailSelect,
+    });
+    if (existing) {
+      if (existing.reason !== run.reason || canonical(existing.params) !== canonical(run.params)) {
+        throw conflict("This Idempotency-Key was already used for a different request to this action", { run: jsonify(existing) });
+      }
+      return { run: existing, replayed: true };
+    }
+    await loadAction(action.id, tx); // not deleted in the meantime
+    const now = new Date();
+    const created = await tx.actionRun.create({
+      data: {
+        actionId: action.id,
+        rolloutId: action.rolloutId,
+        requestedById: requester.userId,
+        status: needsApproval ? "PENDING_APPROVAL" : "RUNNING",
+        reason: run.reason,
+        params: run.params,
+        idempotencyKey: run.idempotencyKey,
+        request: rendered.shown,
+        createdAt: now,
+        startedAt: needsApproval ? null : now,
+        expiresAt: needsApproval ? new Date(now.getTime() + action.approvalWindowMinutes * 60_000) : null,
+      },
+      select: actionRunDetailSelect,
+    });
+    const view = jsonify(created);
+    await record(needsApproval ? "action.run.requested" : "action.run.started", { run: runSummary(view) });
+    return { run: created, replayed: false };
+  });
+
+  const recorded = jsonify(result.run);
+  if (result.replayed || recorded.status !== "RUNNING") return { run: recorded, replayed: result.replayed };
+  return { run: await executeRun(action, recorded.id, requester.actor, rendered.real, secretFragments(headers)), replayed: false };
+}
+
+/** Calls the target (outside any transaction) and records the outcome. */
+async function executeRun(action: ActionRow, runId: string, actor: Actor, request: OutboundRequest, secrets: string[]): Promise<ActionRunDetailView> {
+  const outcome = await callTarget(request, { timeoutMs: action.timeoutMs, secrets });
+  // The target has been called: recording what happened must not be lost to a passing database hiccup.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { result } = await changeRollout(action.rolloutId, actor, async (tx, record) => {
+        const run = await tx.actionRun.update({
+          where: { id: runId },
+          data: {
+            status: outcome.ok ? "SUCCEEDED" : "FAILED",
+            responseStatus: outcome.status,
+            responseExcerpt: outcome.excerpt,
+            error: outcome.error,
+            attempts: outcome.attempts,
+            durationMs: outcome.durationMs,
+            finishedAt: new Date(),
+          },
+          select: actionRunDetailSelect,
+        });
+        const view = jsonify(run);
+        const rolledBack = action.kind === "ROLLBACK" && outcome.ok ? await markRolledBack(tx, action.rolloutId) : null;
+        await record("action.run.finished", { run: runSummary(view), ...(rolledBack ?? {}) });
+        return view;
+      });
+      return result;
+    } catch (error) {
+      if (attempt >= 3 || error instanceof DomainError) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
+}
+
+/** A successful rollback ends a running rollout: it and its running phase become ROLLED_BACK. */
+async function markRolledBack(tx: DbTx, rolloutId: string) {
+  const rollout = await tx.rollout.findUniqueOrThrow({ where: { id: rolloutId }, select: { status: true } });
+  if (rollout.status !== "ACTIVE" && rollout.status !== "PAUSED") return null;
+  const now = new Date();
+  const running = await tx.phase.findMany({ where: { rolloutId, status: { in: ["ACTIVE", "PAUSED"] } }, select: { id: true } });
+  const ids = running.map((p) => p.id);
+  await tx.phase.updateMany({ where: { id: { in: ids } }, data: { status: "ROLLED_BACK", endedAt: now } });
+  const updated = await tx.rollout.update({ where: { id: rolloutId }, data: { status: "ROLLED_BACK", endedAt: now }, select: rolloutSummarySelect });
+  const phases = await tx.phase.findMany({ where: { id: { in: ids } }, select: phaseSelect });
+  return { rollout: jsonify(updated), phases: jsonify(phases) };
+}
+
+/** A finished run that failed, as the error a client should see (502, the run attached); null otherwise. */
+export function failedRunError(run: ActionRunDetailView): DomainError | null {
+  if (run.status !== "FAILED") return null;
+  return new DomainError("bad_gateway", 502, `${run.action.name} failed: ${run.error ?? "the target did not succeed"}`, undefined, { run });
+}
+
+/** The second person of a two-person rule: not the requester, within the approval window. Then it runs. */
+export async function approveActionRun(principal: UserPrincipal, runId: string): Promise<ActionRunDetailView> {
+  if (!can(principal.role, "action.approve")) throw forbidden(`Your role (${principal.role}) cannot approve actions`);
+  const found = await getDb().actionRun.findUnique({ where: { id: runId }, select: { actionId: true, rolloutId: true } });
+  if (!found) throw notFound("Action run");
+  const action = await getDb().action.findUnique({ where: { id: found.actionId }, select: actionConfigSelect });
+  if (!action || action.deletedAt) throw conflict("The action was deleted after this run was requested");
+  const headers = decryptHeaders(action);
+
+  const { result } = await changeRollout(found.rolloutId, actorOf(principal), async (tx, record) => {
+    const run = jsonify(await tx.actionRun.findUniqueOrThrow({ where: { id: runId }, select: actionRunDetailSelect }));
+    if (run.status !== "PENDING_APPROVAL") throw conflict(`This run is ${run.status.toLowerCase().replace("_", " ")}, not waiting for approval`, { run });
+    if (run.requestedBy?.id === principal.userId) throw forbidden("You requested this run: another commander or admin must approve it");
+    if (run.expiresAt && new Date(run.expiresAt).getTime() <= Date.now()) {
+      const expired = jsonify(
+        await tx.actionRun.update({ where: { id: runId }, data: { status: "EXPIRED", finishedAt: new Date() }, select: actionRunDetailSelect }),
+      );
+      await record("action.run.expired", { run: runSummary(expired) });
+      return { expired };
+    }
+    const params = (run.params ?? {}) as ActionParams;
+    const rendered = buildRequest(action, headers, { percentage: params.percentage, reason: run.reason }, run.idempotencyKey);
+    if (canonical(rendered.shown) !== canonical(run.request)) {
+      throw conflict("The action was reconfigured after this run was requested; request it again", { run });
+    }
+    const approved = jsonify(
+      await tx.actionRun.update({
+        where: { id: runId },
+        data: { status: "RUNNING", approvedById: principal.userId, startedAt: new Date() },
+        select: actionRunDetailSelect,
+      }),
+    );
+    await record("action.run.approved", { run: runSummary(approved) });
+    return { approved, rendered };
+  });
+  if ("expired" in result) throw conflict("The approval window has passed; the run expired. Request it again.", { run: result.expired });
+  return executeRun(action, runId, actorOf(principal), result.rendered.real, secretFragments(headers));
+}
+
+/** Turns down a pending run (a commander or admin, or the requester withdrawing it). */
+export async function rejectActionRun(principal: UserPrincipal, runId: string, input: RejectActionRunInput): Promise<ActionRunDetailView> {
+  const found = await getDb().actionRun.findUnique({ where: { id: runId }, select: { rolloutId: true, requestedById: true } });
+  if (!found) throw notFound("Action run");
+  if (!can(principal.role, "action.approve") && found.requestedById !== principal.userId) throw forbidden(`Your role (${principal.role}) cannot reject actions`);
+  const { result } = await changeRollout(found.rolloutId, actorOf(principal), async (tx, record) => {
+    const run = await tx.actionRun.findUniqueOrThrow({ where: { id: runId }, select: { status: true } });
+    if (run.status !== "PENDING_APPROVAL") throw conflict(`This run is ${run.status.toLowerCase().replace("_", " ")}, not waiting for approval`);
+    const rejected = jsonify(
+      await tx.actionRun.update({
+        where: { id: runId },
+        data: { status: "REJECTED", finishedAt: new Date(), error: `Rejected by ${principal.name}${input.reason ? `: ${input.reason}` : ""}` },
+        select: actionRunDetailSelect,
+      }),
+    );
+    await record("action.run.rejected", { run: runSummary(rejected) });
+    return rejected;
+  });
+  return result;
+}
+
+/**
+ * What a run would send, secret values masked, and whether the target's host and port accept a connection.
+ * Nothing is recorded and the action's route is not called.
+ */
+export async function dryRunAction(principal: UserPrincipal, actionId: string, input: DryRunActionInput): Promise<DryRunResult> {
+  const action = await loadAction(actionId);
+  assertMayRun(principal, action);
+  const headers = decryptHeaders(action);
+  const rendered = buildRequest(action, headers, { percentage: input.params.percentage, reason: input.reason ?? "" }, input.idempotencyKey ?? "(a new key for each run)");
+  const reachability = await checkReachable(action.url, Math.min(action.timeoutMs, 5000));
+  return { request: rendered.shown, reachability, needsApproval: action.requiresSecondApprover };
+}
+
+/** Every run of the rollout, newest first: with the request sent and the response excerpt for those who may run actions. */
+export async function listActionRuns(principal: UserPrincipal, rolloutId: string): Promise<(ActionRunView | ActionRunDetailView)[]> {
+  const rollout = await getDb().rollout.findUnique({ where: { id: rolloutId }, select: { id: true } });
+  if (!rollout) throw notFound("Rollout");
+  const detailed = can(principal.role, "action.run");
+  const rows = await getDb().actionRun.findMany({
+    where: { rolloutId },
+    select: detailed ? actionRunDetailSelect : actionRunSelect,
+    orderBy: { createdAt: "desc" },
+    take: 500,
+  });
+  return jsonify(rows);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Runs that other domain functions start
+
+/** The action a promotion uses to move traffic: the rollout's first SET_TRAFFIC action, if any. */
+export async function findTrafficAction(rolloutId: string): Promise<ActionRow | null> {
+  return getDb().action.findFirst({ where: { rolloutId, kind: "SET_TRAFFIC", deletedAt: null }, select: actionConfigSelect, orderBy: { createdAt: "asc" } });
+}
+
+export function assertMayRunTrafficAction(principal: UserPrincipal, action: ActionRow) {
+  if (!canRunAction(principal.role, action)) {
+    throw forbidden(`Entering a phase sets traffic through "${action.name}", which ${action.allowedRoles.join(", ")} may run, not ${principal.role}`);
+  }
+}
+
+/** Sets traffic to the phase's % as the caller; the key `phase:<phaseId>` makes it once per phase entry. */
+export async function runTrafficActionForPhase(principal: UserPrincipal, action: ActionRow, phase: { id: string; name: string; trafficPercent: number }, reason: string) {
+  const { run } = await startRun(action, requesterOf(principal), { reason, params: { percentage: phase.trafficPercent }, idempotencyKey: `phase:${phase.id}` });
+  return run;
+}
+
+/** The idempotency key of an automatic rollback: one run per rollout and reason, whoever asks and how often. */
+export function automaticRollbackKey(rolloutId: string, reason: string): string {
+  return `auto-rollback:${createHash("sha256").update(`${rolloutId}\n${reason}`).digest("hex").slice(0, 32)}`;
+}
+
+/**
+ * Runs the rollout's ROLLBACK action (its first, if several) as War Room itself (SYSTEM_ACTOR), without the
+ * two-person rule or role checks: the caller is the gate evaluator, not a person. Idempotent per reason: the
+ * key is automaticRollbackKey(rolloutId, reason) = "auto-rollback:" + the first 32 hex digits of
+ * sha256(`${rolloutId}\n${reason}`), so calling it again with the same reason (say, on every evaluation while
+ * a trigger fires) returns the first run instead of calling the target again. Give a reason that names the
+ * trigger (and, to allow a second rollback for a later firing, when it started firing).
+ *
+ * Returns the run (finished, or RUNNING when another call is running it), or null when the rollout has no
+ * rollback action.
+ */
+export async function runAutomaticRollback(rolloutId: string, reason: string): Promise<ActionRunDetailView | null> {
+  const action = await getDb().action.findFirst({
+    where: { rolloutId, kind: "ROLLBACK", deletedAt: null },
+    select: actionConfigSelect,
+    orderBy: { createdAt: "asc" },
+  });
+  if (!action) return null;
+  const { run } = await startRun(action, { actor: SYSTEM_ACTOR, userId: null, system: true }, { reason, params: {}, idempotencyKey: automaticRollbackKey(rolloutId, reason) });
+  return run;
+}
