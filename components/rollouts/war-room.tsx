@@ -96,7 +96,7 @@ export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props
       <div className="mb-4 flex flex-wrap items-center gap-3">
         <h1 className={wall ? "text-4xl font-semibold" : "text-2xl font-semibold"}>{rollout.name}</h1>
         <span className="text-slate-600">{rollout.service}</span>
-        <span className="rounded bg-slate-200 px-2 py-0.5 text-xs font-semibold text-slate-900" data-testid="rollout-status">
+        <span className="rounded bg-slate-200 px-2 py-0.5 text-xs font-semibold text-slate-900" data-testid="header-rollout-status">
           {rollout.status}
         </span>
         <span className={wall ? "text-2xl" : "text-sm"} data-testid="current-phase">
