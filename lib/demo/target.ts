@@ -1,0 +1,47 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+import { SYSTEM_ACTOR } from "@/lib/auth/principal";
+import type { Env } from "@/lib/config";
+import { getDb } from "@/lib/db/client";
+import { startDemoTarget, type DemoTarget } from "@/lib/demo-target/server";
+import { updateTileAs } from "@/lib/domain/tiles";
+import { countUsers } from "@/lib/domain/users";
+
+// Demo mode's "system being rolled out": the demo target (lib/demo-target) started before the server and stopped on
+// exit. Its port and bearer token are kept in WARROOM_DATA_DIR/demo-target.json so the demo rollout's tiles (and any
+// action pointed at it) keep working across restarts; if that port is taken, it moves and the tiles follow.
+
+export type RunningDemoTarget = { url: string; metricsUrl: string; token: string; target: DemoTarget; stop: () => Promise<void> };
+
+const savedSchema = z.object({ port: z.number().int().min(1).max(65_535), token: z.string().min(16) });
+
+/**
+ * Starts the demo target when War Room runs in demo mode: WARROOM_DEMO is not "off" and either the database is empty
+ * (it is about to be seeded) or this data folder ran the demo before. Null otherwise (real data: no demo target).
+ */
+export async function startDemoTargetIfDemo(opts: { env: Env; dataDir: string; log: (line: string) => void }): Promise<RunningDemoTarget | null> {
+  if (opts.env.WARROOM_DEMO === "off") return null;
+  const file = path.join(opts.dataDir, "demo-target.json");
+  const saved = existsSync(file) ? savedSchema.safeParse(JSON.parse(await readFile(file, "utf8").catch(() => "null"))) : null;
+  const previous = saved?.success ? saved.data : null;
+  if (!previous && (await countUsers()) > 0) return null;
+
+  const token = previous?.token ?? randomBytes(24).toString("base64url");
+  const options = { token, badBuildAbovePercent: opts.env.WARROOM_DEMO_BAD_BUILD_ABOVE_PERCENT };
+  const wanted = opts.env.WARROOM_DEMO_TARGET_PORT || previous?.port || 0;
+  const target = await startDemoTarget({ ...options, port: wanted }).catch((error: unknown) => {
+    if ((error as { code?: unknown }).code !== "EADDRINUSE") throw error;
+    opts.log(`demo target: port ${wanted} is taken, using a free one`);
+    return startDemoTarget({ ...options, port: 0 });
+  });
+  await writeFile(file, JSON.stringify({ port: target.port, token }) + "\n", { mode: 0o600 });
+  if (previous && previous.port !== target.port) {
+    const before = `http://127.0.0.1:${previous.port}/metrics`;
+    const tiles = await getDb().metricTile.findMany({ where: { sourceUrl: before }, select: { id: true } });
+    for (const tile of tiles) await updateTileAs(SYSTEM_ACTOR, tile.id, { sourceUrl: `${target.url}/metrics` });
+  }
+  return { url: target.url, metricsUrl: `${target.url}/metrics`, token, target, stop: () => target.close() };
+}
