@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { Checklist } from "@/components/checklist/checklist";
+import { MetricsPanel } from "@/components/metrics/metrics-panel";
 import { GateSummary } from "@/components/signoff/gate-summary";
 import { ApiError, apiFetch } from "@/lib/api/client";
 import { rolloutKeys } from "@/lib/api/keys";
@@ -111,6 +112,7 @@ export function WarRoom({ initialState, canEditItems, canSign }: Props) {
           </li>
         ))}
       </ol>
+      <MetricsPanel rolloutId={rolloutId} tiles={state.tiles} phases={state.phases} />
       <div className="grid gap-4 lg:grid-cols-[1fr_22rem]">
         <Checklist
           sections={state.sections}

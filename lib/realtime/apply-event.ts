@@ -1,11 +1,11 @@
 import type { RolloutState } from "@/lib/domain/rollouts";
-import type { ItemView, SignatureView } from "@/lib/domain/selects";
+import type { CriterionView, ItemView, SignatureView, TileView } from "@/lib/domain/selects";
 import type { EventEnvelope } from "@/lib/schemas/events";
 
 // Pure: how the war room's cached state changes for each event. Returns null when the event is one this
 // client cannot apply locally; the caller then refetches the full state (correct, just slower).
 
-const NO_STATE_CHANGE = new Set(["rollout.created", "share.created", "share.revoked"]);
+const NO_STATE_CHANGE = new Set(["rollout.created", "share.created", "share.revoked", "trigger.auto_rollback"]);
 
 export function applyRolloutEvent(state: RolloutState, envelope: EventEnvelope): RolloutState | null {
   if (envelope.seq <= state.lastSeq) return state;
@@ -28,6 +28,31 @@ export function applyRolloutEvent(state: RolloutState, envelope: EventEnvelope):
             : { ...gate, signatures: [...gate.signatures, signature] },
         ),
       };
+    }
+    case "tile.created":
+    case "tile.updated": {
+      const tile = envelope.data.tile as TileView | undefined;
+      if (!tile) return null;
+      const others = state.tiles.filter((t) => t.id !== tile.id);
+      return { ...next, tiles: [...others, tile].sort((a, b) => a.position - b.position) };
+    }
+    case "tile.deleted":
+      return { ...next, tiles: state.tiles.filter((t) => t.id !== envelope.data.tileId) };
+    case "criterion.state_changed":
+    case "criterion.updated": {
+      const criterion = envelope.data.criterion as CriterionView | undefined;
+      if (!criterion) return null;
+      return {
+        ...next,
+        phases: state.phases.map((phase) =>
+          phase.id !== criterion.phaseId ? phase : { ...phase, criteria: phase.criteria.map((c) => (c.id === criterion.id ? criterion : c)) },
+        ),
+      };
+    }
+    case "phase.verdict": {
+      const { phaseId, verdict, verdictAt } = envelope.data as { phaseId?: string; verdict?: RolloutState["phases"][number]["verdict"]; verdictAt?: string };
+      if (!phaseId || verdict === undefined || !verdictAt) return null;
+      return { ...next, phases: state.phases.map((phase) => (phase.id === phaseId ? { ...phase, verdict, verdictAt } : phase)) };
     }
     default:
       return null;

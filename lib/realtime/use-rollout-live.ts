@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
 import type { EventEnvelope, JoinAck } from "@/lib/schemas/events";
 import type { ClientToServerEvents, ServerToClientEvents } from "./contract";
+import { deliverLive, deliverResync } from "./live-channels";
 
 export type ConnectionState = "connecting" | "live" | "reconnecting" | "offline";
 
@@ -66,6 +67,7 @@ export function useRolloutLive<S extends { lastSeq: number }>({ rolloutId, query
           return;
         }
         setConnection("live");
+        deliverResync(rolloutId);
         if (ack.truncated) return refetchAll();
         applyInOrder([...ack.events, ...pending]);
         pending = [];
@@ -75,6 +77,7 @@ export function useRolloutLive<S extends { lastSeq: number }>({ rolloutId, query
     socket.on("connect", () => catchUp());
     socket.on("disconnect", () => setConnection(socket.active ? "reconnecting" : "offline"));
     socket.on("connect_error", () => setConnection(socket.active ? "reconnecting" : "offline"));
+    socket.on("live", (message) => deliverLive(message));
     socket.on("event", (envelope) => {
       if (catchingUp) pending.push(envelope);
       else applyInOrder([envelope]);
