@@ -42,7 +42,11 @@ export async function recordReadings(readings: readonly TileReading[]): Promise<
     if (!seen || seen.at <= reading.at) latest.set(reading.tileId, reading);
   }
   await db.$transaction(async (tx) => {
-    if (samples.length) await tx.metricSample.createMany({ data: samples });
+    // A tile deleted while it was being polled takes its readings with it (instead of failing the whole batch).
+    const ids = [...new Set(readings.map((r) => r.tileId))];
+    const alive = new Set((await tx.metricTile.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((t) => t.id));
+    const kept = samples.filter((s) => alive.has(s.tileId));
+    if (kept.length) await tx.metricSample.createMany({ data: kept });
     for (const reading of latest.values()) {
       await tx.metricTile.updateMany({
         where: { id: reading.tileId, OR: [{ lastSampleAt: null }, { lastSampleAt: { lte: reading.at } }] },

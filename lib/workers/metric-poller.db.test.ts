@@ -163,6 +163,23 @@ describe("SCRAPE tiles", () => {
     expect((await tile(rolloutId, "rate")).lastSampleAt).toBeNull();
   });
 
+  it("drops the readings of a tile deleted mid-poll and stores the others", async () => {
+    const { id: rolloutId } = await makeRollout();
+    const doomed = await createTileAs(SYSTEM_ACTOR, rolloutId, scrapeTile("doomed", "demo_traffic_percent", 5));
+    await createTileAs(SYSTEM_ACTOR, rolloutId, scrapeTile("kept", "demo_traffic_percent", 5));
+    const racing = createMetricPoller({
+      timeoutMs: 2000,
+      // The tile disappears while its source is being read.
+      fetch: async (url, init) => {
+        await getDb().metricTile.delete({ where: { id: doomed.id } });
+        return fetch(url, init);
+      },
+    });
+    expect(await racing.pollDue(now)).toBe(2);
+    expect(await tile(rolloutId, "kept")).toMatchObject({ lastValue: 0, lastSampleAt: new Date(now) });
+    expect(await getDb().metricSample.count({ where: { tileId: doomed.id } })).toBe(0);
+  });
+
   it("stops polling the tiles of a rollout that ended over an hour ago", async () => {
     const { id: rolloutId } = await makeRollout();
     await createTileAs(SYSTEM_ACTOR, rolloutId, scrapeTile("traffic", "demo_traffic_percent", 5));
