@@ -58,7 +58,7 @@ describe("startDemoTargetIfDemo", () => {
     const poller = createMetricPoller({ timeoutMs: 5000 });
     const t0 = Date.now();
     await poller.pollDue(t0);
-    // Let real requests reach the target (50 per second) so rates have something to measure; then the tiles are due.
+    // Let real requests reach the target (200 per second) so rates have something to measure; then the tiles are due.
     await vi.waitFor(() => expect(Date.now()).toBeGreaterThan(t0 + 1_000), { timeout: 5_000, interval: 50 });
     await poller.pollDue(t0 + 5_000);
     const read = await getDb().metricTile.findMany({ where: { rolloutId } });

@@ -30,7 +30,9 @@ export async function startDemoTargetIfDemo(opts: { env: Env; dataDir: string; l
   if (!previous && (await countUsers()) > 0) return null;
 
   const token = previous?.token ?? randomBytes(24).toString("base64url");
-  const options = { token, badBuildAbovePercent: opts.env.WARROOM_DEMO_BAD_BUILD_ABOVE_PERCENT };
+  // 200 requests a second: enough per 5-second poll that a healthy 0.1% error rate does not wander past the demo
+  // runbook's 0.5% criterion by chance (at the model's default 50, two errors in a poll already would).
+  const options = { token, badBuildAbovePercent: opts.env.WARROOM_DEMO_BAD_BUILD_ABOVE_PERCENT, requestsPerSecond: 200 };
   const wanted = opts.env.WARROOM_DEMO_TARGET_PORT || previous?.port || 0;
   const target = await startDemoTarget({ ...options, port: wanted }).catch((error: unknown) => {
     if ((error as { code?: unknown }).code !== "EADDRINUSE") throw error;
