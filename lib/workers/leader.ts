@@ -53,7 +53,14 @@ export function runWhileLeader(opts: {
     if (stopped) return;
     try {
       if (!client) {
-        const fresh = new pg.Client({ connectionString: opts.databaseUrl, application_name: "warroom-workers-lock", keepAlive: true });
+        const fresh = new pg.Client({
+          connectionString: opts.databaseUrl,
+          application_name: "warroom-workers-lock",
+          keepAlive: true,
+          // A database that does not answer must not hang the retries (or stop()).
+          connectionTimeoutMillis: 10_000,
+          query_timeout: 10_000,
+        });
         fresh.on("error", (error) => lose(fresh, `lock connection failed (${error.message})`));
         fresh.on("end", () => lose(fresh, "lock connection closed"));
         await fresh.connect();
