@@ -1,7 +1,7 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useSyncExternalStore } from "react";
 import { useNow } from "@/components/rollouts/use-now";
 import { metricKeys } from "@/lib/api/keys";
 import type { TileSeries } from "@/lib/domain/metric-samples";
@@ -22,9 +22,19 @@ import { useRolloutMetrics } from "./use-rollout-metrics";
 
 type Props = { rolloutId: string; tiles: TileView[]; phases: PhaseView[] };
 
+const noSubscription = () => () => undefined;
+
+/** False while the server renders and the browser hydrates; true after. */
+function useHydrated(): boolean {
+  return useSyncExternalStore(noSubscription, () => true, () => false);
+}
+
 /** The live numbers of a rollout: the active phase's gates (verdict, triggers, criteria) and the metric tiles. */
 export function MetricsPanel({ rolloutId, tiles, phases }: Props) {
-  const now = useNow(1000);
+  // Freshness ("updated 4s ago", stale or not) depends on the clock, which differs between the server's render and
+  // the browser's hydration: those texts appear once hydrated, so both renders match.
+  const clock = useNow(1000);
+  const now = useHydrated() ? clock : null;
   const { data: series } = useRolloutMetrics(rolloutId);
   const byId = new Map<string, TileSeries>(series?.tiles.map((t) => [t.id, t]));
 
@@ -60,7 +70,17 @@ export function MetricsPanel({ rolloutId, tiles, phases }: Props) {
   );
 }
 
-function MetricTile({ tile, series, now }: { tile: TileView; series: TileSeries | undefined; now: number }) {
+function MetricTile({ tile, series, now }: { tile: TileView; series: TileSeries | undefined; now: number | null }) {
+  if (now === null) {
+    return (
+      <li data-testid={`tile-${tile.key}`} data-kind="loading" className="rounded-lg border-2 border-slate-200 bg-white p-3">
+        <div className="truncate text-sm font-medium">{tile.label}</div>
+        <div className="text-2xl font-semibold text-slate-400">…</div>
+        <div className="h-10" />
+        <p className="text-xs text-slate-500">&nbsp;</p>
+      </li>
+    );
+  }
   const display = describeTile(tile, readingOf(tile, series), now);
   const failing = display.kind === "error" || display.kind === "stale";
   return (
@@ -99,7 +119,7 @@ const VERDICT_BADGE: Record<Status, string> = {
   none: "bg-slate-200 text-slate-700",
 };
 
-function GatePanel({ phase, tiles, series, now }: { phase: PhaseView; tiles: TileView[]; series: Map<string, TileSeries>; now: number }) {
+function GatePanel({ phase, tiles, series, now }: { phase: PhaseView; tiles: TileView[]; series: Map<string, TileSeries>; now: number | null }) {
   const byKey = new Map(tiles.map((t) => [t.key, t]));
   const status: Status = phase.verdict ? VERDICT_STATUS[phase.verdict] : "none";
   return (
@@ -115,7 +135,10 @@ function GatePanel({ phase, tiles, series, now }: { phase: PhaseView; tiles: Til
       <ul className="divide-y divide-slate-100 text-sm">
         {phase.criteria.map((criterion) => {
           const tile = byKey.get(criterion.metricKey);
-          const display = describeCriterion(criterion, tile, tile ? readingOf(tile, series.get(tile.id)) : undefined, now);
+          const display =
+            now === null
+              ? { state: "LOADING", label: "…", status: "none" as const, value: "…" }
+              : describeCriterion(criterion, tile, tile ? readingOf(tile, series.get(tile.id)) : undefined, now);
           return (
             <li key={criterion.id} data-testid={`criterion-${criterion.id}`} data-state={display.state} className="flex flex-wrap items-baseline gap-x-3 py-1">
               <span className="w-28 shrink-0 text-xs uppercase text-slate-500">{criterion.kind === "SUCCESS" ? "success" : "rollback trigger"}</span>

@@ -77,6 +77,8 @@ test.describe("live gates", () => {
     const trigger = (await state(adminApi, rolloutId)).phases[0]!.criteria.find((c) => c.kind === "ROLLBACK_TRIGGER")!;
 
     const { page } = await pageAs("commander");
+    const pageErrors: string[] = [];
+    page.on("pageerror", (error) => pageErrors.push(error.message));
     await page.goto(`/rollouts/${rolloutId}`);
     await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "live");
     const tile = page.getByTestId("tile-error_rate");
@@ -135,6 +137,8 @@ test.describe("live gates", () => {
     expect(decisions[0]!.data).toMatchObject({ criterionId: trigger.id, willRun: false });
     // With no runner wired, nothing was called on the target.
     expect(target.adminCalls().filter((c) => c.path === "/api/admin/rollback")).toHaveLength(0);
+    // Live clocks and server rendering agree (no hydration mismatch), and nothing threw.
+    expect(pageErrors).toEqual([]);
   });
 
   test("a failing source shows as an error on its tile, never as a value, and the verdict is INCONCLUSIVE", async ({ adminApi, pageAs }) => {
@@ -163,9 +167,13 @@ test("the demo rollout's tiles read from the demo target that npm start runs", a
   const demo = rollouts.find((r) => r.name === "Payments API v3.2 go-live");
   expect(demo, "the demo seed's rollout").toBeDefined();
   const { page } = await pageAs("viewer");
+  const pageErrors: string[] = [];
+  page.on("pageerror", (error) => pageErrors.push(error.message));
   await page.goto(`/rollouts/${demo!.id}`);
   for (const key of ["error_rate", "latency_p95", "latency_p99", "throughput", "availability", "cache_hit_rate", "cpu"]) {
     await expect(page.getByTestId(`tile-${key}`)).toHaveAttribute("data-kind", "value", { timeout: 30_000 });
   }
   await expect(page.getByTestId("tile-throughput").getByTestId("tile-value")).toHaveText(/ req\/s$/);
+  // Server-rendered with readings already there: the "updated Ns ago" clocks must not break hydration.
+  expect(pageErrors).toEqual([]);
 });
