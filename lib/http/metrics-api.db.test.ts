@@ -77,6 +77,8 @@ describe("tiles", () => {
     ["a key with spaces", { ...errorRateTile, key: "error rate" }, "key"],
     ["a poll interval of 0", { ...errorRateTile, key: "g", pollIntervalSeconds: 0 }, "pollIntervalSeconds"],
     ["an unknown field", { ...errorRateTile, key: "h", headers: { authorization: "x" } }, "body"],
+    ["a warn threshold past the breach threshold", { ...errorRateTile, key: "i", warnThreshold: 2, breachThreshold: 1 }, "warnThreshold"],
+    ["thresholds in the wrong order for LOWER_IS_WORSE", { ...errorRateTile, key: "j", direction: "LOWER_IS_WORSE", warnThreshold: 99, breachThreshold: 99.9 }, "warnThreshold"],
   ])("answers %s with 400 naming the field", async (_name, body, field) => {
     const res = await createTile(body);
     expect(res.status).toBe(400);

@@ -77,6 +77,10 @@ export const tileConfigSchema = tileFields
         break;
     }
     const { warnThreshold = null, breachThreshold = null, unit = null, ...rest } = tile;
+    if (warnThreshold !== null && breachThreshold !== null) {
+      const inOrder = tile.direction === "HIGHER_IS_WORSE" ? warnThreshold <= breachThreshold : warnThreshold >= breachThreshold;
+      if (!inOrder) issue("warnThreshold", `must come before breachThreshold (${tile.direction === "HIGHER_IS_WORSE" ? "lower" : "higher"}) for ${tile.direction}`);
+    }
     return { ...rest, unit: unit || null, warnThreshold, breachThreshold, query, sourceUrl };
   });
 export type TileConfig = z.infer<typeof tileConfigSchema>;
