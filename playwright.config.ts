@@ -29,6 +29,15 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
-    env: { PORT: String(E2E_PORT), HOST: "127.0.0.1", WARROOM_DEMO_PASSWORD: DEMO_PASSWORD, NEXTAUTH_URL: BASE_URL },
+    env: {
+      PORT: String(E2E_PORT),
+      HOST: "127.0.0.1",
+      WARROOM_DEMO_PASSWORD: DEMO_PASSWORD,
+      NEXTAUTH_URL: BASE_URL,
+      // Fast background workers, so e2e/metrics sees polls, evaluations and pending periods in seconds.
+      WARROOM_POLL_TICK_MS: "200",
+      WARROOM_EVAL_INTERVAL_MS: "500",
+      WARROOM_LEADER_RETRY_MS: "1000",
+    },
   },
 });

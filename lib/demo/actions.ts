@@ -18,7 +18,7 @@ export async function seedDemoActions(rolloutId: string, target: DemoTargetInfo)
     },
     {
       kind: "ROLLBACK",
-      name: "Roll back to v1.8.2",
+      name: "Roll back to v3.1.9",
       url: `${target.url}/api/admin/rollback`,
       headers: auth,
       bodyTemplate: '{"reason": "{{reason}}"}',

@@ -2,11 +2,13 @@ import { randomBytes } from "node:crypto";
 import { withAdvisoryLock } from "@/lib/db/advisory-lock";
 import { SYSTEM_ACTOR } from "@/lib/auth/principal";
 import { createRolloutFromDraft } from "@/lib/domain/rollouts";
+import { createTileAs } from "@/lib/domain/tiles";
 import { createSeedShareToken } from "@/lib/domain/tokens";
 import { countUsers, createUser } from "@/lib/domain/users";
 import { seedDemoActions } from "./actions";
 import { demoRunbook } from "./runbook";
 import type { DemoTargetInfo } from "./target";
+import { demoTiles } from "./tiles";
 
 export const DEMO_USERS = [
   { email: "admin@warroom.local", name: "Ada Admin", role: "ADMIN" },
@@ -19,7 +21,8 @@ export type DemoSeed = { password: string; generatedPassword: boolean; rolloutId
 
 /**
  * Demo mode: on a database with no users, create the four demo users and a demo rollout, and return what to
- * print. Does nothing (returns null) once anyone exists, so real data is never touched.
+ * print. Does nothing (returns null) once anyone exists, so real data is never touched. With a demo target, the
+ * rollout gets metric tiles reading its /metrics and actions calling its admin endpoints.
  */
 type SeedOptions = { password?: string; now?: Date; demoTarget?: DemoTargetInfo | null };
 
@@ -38,6 +41,7 @@ async function seedUnlocked(opts: SeedOptions): Promise<DemoSeed | null> {
   const plannedStartAt = new Date((opts.now ?? new Date()).getTime() + 60 * 60 * 1000);
   const rollout = await createRolloutFromDraft(demoRunbook, SYSTEM_ACTOR, { plannedStartAt });
   if (opts.demoTarget) await seedDemoActions(rollout.id, opts.demoTarget);
+  if (opts.demoTarget) for (const tile of demoTiles(`${opts.demoTarget.url}/metrics`)) await createTileAs(SYSTEM_ACTOR, rollout.id, tile);
   const share = await createSeedShareToken(rollout.id);
   return { password, generatedPassword: !opts.password, rolloutId: rollout.id, shareToken: share.token };
 }

@@ -44,6 +44,7 @@ export const criterionSelect = {
   lastValue: true,
   lastEvaluatedAt: true,
 } satisfies Prisma.CriterionSelect;
+export type CriterionView = Jsonify<Prisma.CriterionGetPayload<{ select: typeof criterionSelect }>>;
 
 export const phaseSelect = {
   id: true,
@@ -119,6 +120,11 @@ export const tileSelect = {
   lastErrorAt: true,
 } satisfies Prisma.MetricTileSelect;
 export type TileView = Jsonify<Prisma.MetricTileGetPayload<{ select: typeof tileSelect }>>;
+
+// Where a tile reads from: for admins configuring tiles (GET /api/v1/rollouts/:id/tiles), never in events or the
+// rollout state, since source URLs and queries describe internal systems.
+export const tileConfigSelect = { ...tileSelect, rolloutId: true, query: true, sourceUrl: true } satisfies Prisma.MetricTileSelect;
+export type TileConfigView = Jsonify<Prisma.MetricTileGetPayload<{ select: typeof tileConfigSelect }>>;
 
 // Never url/headers/secretHeaders/bodyTemplate: action configuration stays with admins' own endpoint.
 export const actionSummarySelect = {

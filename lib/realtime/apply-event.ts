@@ -1,11 +1,11 @@
 import type { RolloutState } from "@/lib/domain/rollouts";
-import type { ActionRunView, ActionSummary, ItemView, PhaseView, RolloutSummary, SignatureView } from "@/lib/domain/selects";
+import type { ActionRunView, ActionSummary, CriterionView, ItemView, PhaseView, RolloutSummary, SignatureView, TileView } from "@/lib/domain/selects";
 import type { EventEnvelope } from "@/lib/schemas/events";
 
 // Pure: how the war room's cached state changes for each event. Returns null when the event is one this
 // client cannot apply locally; the caller then refetches the full state (correct, just slower).
 
-const NO_STATE_CHANGE = new Set(["rollout.created", "share.created", "share.revoked"]);
+const NO_STATE_CHANGE = new Set(["rollout.created", "share.created", "share.revoked", "trigger.auto_rollback"]);
 
 /** Events that carry the rollout summary and the phases they changed. */
 const PHASE_EVENTS = new Set(["rollout.started", "phase.promoted", "rollout.completed", "phase.paused", "phase.resumed", "rollout.aborted"]);
@@ -53,6 +53,31 @@ export function applyRolloutEvent(state: RolloutState, envelope: EventEnvelope):
     }
     case "action.deleted":
       return { ...next, actions: state.actions.filter((a) => a.id !== envelope.data.actionId) };
+    case "tile.created":
+    case "tile.updated": {
+      const tile = envelope.data.tile as TileView | undefined;
+      if (!tile) return null;
+      const others = state.tiles.filter((t) => t.id !== tile.id);
+      return { ...next, tiles: [...others, tile].sort((a, b) => a.position - b.position) };
+    }
+    case "tile.deleted":
+      return { ...next, tiles: state.tiles.filter((t) => t.id !== envelope.data.tileId) };
+    case "criterion.state_changed":
+    case "criterion.updated": {
+      const criterion = envelope.data.criterion as CriterionView | undefined;
+      if (!criterion) return null;
+      return {
+        ...next,
+        phases: state.phases.map((phase) =>
+          phase.id !== criterion.phaseId ? phase : { ...phase, criteria: phase.criteria.map((c) => (c.id === criterion.id ? criterion : c)) },
+        ),
+      };
+    }
+    case "phase.verdict": {
+      const { phaseId, verdict, verdictAt } = envelope.data as { phaseId?: string; verdict?: RolloutState["phases"][number]["verdict"]; verdictAt?: string };
+      if (!phaseId || verdict === undefined || !verdictAt) return null;
+      return { ...next, phases: state.phases.map((phase) => (phase.id === phaseId ? { ...phase, verdict, verdictAt } : phase)) };
+    }
     default:
       return null;
   }

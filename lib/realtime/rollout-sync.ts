@@ -21,6 +21,8 @@ export type RolloutSyncOptions<S extends { lastSeq: number }> = {
   onConnection?: (state: ConnectionState) => void;
   onEvent?: (envelope: EventEnvelope) => void;
   onLive?: (message: { channel: string; payload: unknown }) => void;
+  /** After every successful (re)join: live streams may have gaps. */
+  onResync?: () => void;
 };
 
 const JOIN_TIMEOUT_MS = 10_000;
@@ -61,6 +63,7 @@ export function syncRollout<S extends { lastSeq: number }>(opts: RolloutSyncOpti
         return;
       }
       opts.onConnection?.("live");
+      opts.onResync?.();
       const buffered = pending;
       pending = [];
       if (ack.truncated) return opts.refetch();
@@ -80,7 +83,7 @@ export function syncRollout<S extends { lastSeq: number }>(opts: RolloutSyncOpti
     else applyInOrder([envelope]);
   };
   const onLive = (message: { rolloutId: string; channel: string; payload: unknown }) => {
-    if (message.rolloutId === rolloutId) opts.onLive?.(message);
+    if (message.rolloutId === rolloutId) opts.onLive?.({ channel: message.channel, payload: message.payload });
   };
   socket.on("connect", onConnect);
   socket.on("disconnect", onDown);

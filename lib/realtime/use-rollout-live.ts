@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
 import type { EventEnvelope } from "@/lib/schemas/events";
 import type { ClientToServerEvents, ServerToClientEvents } from "./contract";
+import { deliverLive, deliverResync } from "./live-channels";
 import { syncRollout, type ConnectionState } from "./rollout-sync";
 
 export type { ConnectionState };
@@ -45,7 +46,12 @@ export function useRolloutLive<S extends { lastSeq: number }>({ rolloutId, query
       refetch: () => void queryClient.invalidateQueries({ queryKey: latest.current.queryKey }),
       onConnection: setConnection,
       onEvent: (envelope) => latest.current.onEvent?.(envelope),
-      onLive: (message) => latest.current.onLive?.(message),
+      onLive: (message) => {
+        deliverLive({ rolloutId, ...message });
+        latest.current.onLive?.(message);
+      },
+      // Volatile streams sent while we were away are lost: their subscribers refetch.
+      onResync: () => deliverResync(rolloutId),
     });
     const onVisible = () => document.visibilityState === "visible" && sync.catchUp();
     document.addEventListener("visibilitychange", onVisible);

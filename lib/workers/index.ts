@@ -1,0 +1,35 @@
+import { readEnv, type Env } from "@/lib/config";
+import type { RollbackRunner } from "@/lib/domain/auto-rollback";
+import { evaluateActivePhases } from "@/lib/domain/evaluation";
+import { compactSamples } from "@/lib/domain/metric-samples";
+import { runWhileLeader } from "./leader";
+import { createMetricPoller } from "./metric-poller";
+import { repeatEvery } from "./repeat";
+
+// The server's background work: metric pollers, the gate evaluator and sample compaction. Started once by server.ts;
+// runs only while this process holds the workers lock (lib/workers/leader.ts), so several app processes on one
+// database poll and evaluate once, not once each. Intervals come from the environment (README: "Configuration").
+
+export type BackgroundWorkers = { isLeader: () => boolean; stop: () => Promise<void> };
+
+export function startBackgroundWorkers(
+  opts: { env?: Env; databaseUrl?: string; rollbackRunner?: RollbackRunner | null; log?: (line: string) => void } = {},
+): BackgroundWorkers {
+  const env = opts.env ?? readEnv();
+  const databaseUrl = opts.databaseUrl ?? process.env.DATABASE_URL;
+  if (env.WARROOM_WORKERS === "off" || !databaseUrl) return { isLeader: () => false, stop: async () => undefined };
+  return runWhileLeader({
+    databaseUrl,
+    retryMs: env.WARROOM_LEADER_RETRY_MS,
+    log: opts.log,
+    onLead: () => {
+      const poller = createMetricPoller({ timeoutMs: env.WARROOM_SOURCE_TIMEOUT_MS });
+      const loops = [
+        repeatEvery("metric poller", env.WARROOM_POLL_TICK_MS, () => poller.pollDue(Date.now())),
+        repeatEvery("gate evaluator", env.WARROOM_EVAL_INTERVAL_MS, () => evaluateActivePhases({ rollbackRunner: opts.rollbackRunner })),
+        repeatEvery("sample compaction", env.WARROOM_COMPACT_INTERVAL_MS, () => compactSamples()),
+      ];
+      return { stop: async () => void (await Promise.all(loops.map((loop) => loop.stop()))) };
+    },
+  });
+}
