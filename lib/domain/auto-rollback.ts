@@ -32,7 +32,7 @@ export async function recordAutoRollbackDecision(record: RecordEvent, decision: 
     willRun,
     publicSummary: willRun
       ? `Automatic rollback started. ${decision.reason}`
-      : `Automatic rollback decided, but this rollout has no rollback action: roll back by hand. ${decision.reason}`,
+      : `Automatic rollback decided, but it cannot run: roll back by hand. ${decision.reason}`,
   });
 }
 

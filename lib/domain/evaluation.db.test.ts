@@ -5,7 +5,9 @@ import { SYSTEM_ACTOR } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
 import { startDemoTarget, type DemoTarget } from "@/lib/demo-target/server";
 import { listEventsAfter } from "@/lib/domain/events";
+import { createSeedAction } from "@/lib/domain/actions";
 import { createTileAs } from "@/lib/domain/tiles";
+import { createActionSchema } from "@/lib/schemas/actions";
 import type { RunbookDraftInput } from "@/lib/schemas/runbook";
 import { createMetricPoller, type MetricPoller } from "@/lib/workers/metric-poller";
 import { evaluateActivePhases, evaluatePhaseGates } from "./evaluation";
@@ -101,6 +103,11 @@ async function activeCanary(opts: { autoRollback: boolean; metricsUrl?: string }
     pollIntervalSeconds: 5,
     query: { kind: "quantile", selector: "http_request_duration_seconds", quantile: 0.95, scale: 1000 },
   });
+  // The rollback action an automatic rollback needs (the tests pass their own runner calling the same endpoint).
+  await createSeedAction(
+    rollout.id,
+    createActionSchema.parse({ kind: "ROLLBACK", name: "Roll back", url: `${target.url}/api/admin/rollback`, headers: [{ name: "Authorization", value: `Bearer ${TOKEN}`, secret: true }], allowedRoles: ["COMMANDER"] }),
+  );
   return { rolloutId: rollout.id, phaseId: phase.id };
 }
 
@@ -223,7 +230,7 @@ describe("the gate evaluator against the demo target", () => {
     }
     const [decision] = await eventsOf(rolloutId, "trigger.auto_rollback");
     expect(decision?.data).toMatchObject({ willRun: false });
-    expect(String(decision?.data.publicSummary)).toMatch(/no rollback action is wired: roll back by hand/);
+    expect(String(decision?.data.publicSummary)).toMatch(/cannot run: roll back by hand/);
     expect(rollbackCalls()).toHaveLength(before);
   });
 
