@@ -126,6 +126,7 @@ function GatePanel({ phase, tiles, series, now }: { phase: PhaseView; tiles: Til
     <section aria-label="Gates" className="rounded-lg border border-slate-200 bg-white p-3" data-testid="gates">
       <h2 className="mb-2 flex flex-wrap items-center gap-2 font-semibold">
         Gates · {phase.name}
+        {phase.status === "ROLLED_BACK" || phase.status === "FAILED" ? <span className="text-sm font-normal text-breach">({phase.status === "FAILED" ? "failed" : "rolled back"})</span> : null}
         <span data-testid="verdict" data-verdict={phase.verdict ?? "NONE"} className={`rounded px-2 py-0.5 text-sm font-semibold ${VERDICT_BADGE[status]}`}>
           {phase.verdict ?? "not evaluated yet"}
         </span>

@@ -184,3 +184,13 @@ describe("describeCriterion", () => {
     expect(formatDuration(seconds)).toBe(expected);
   });
 });
+
+describe("gatedPhase after a rollback", () => {
+  it("keeps showing the phase that was rolled back, so the room sees which trigger fired", async () => {
+    const { gatedPhase } = await import("./shape");
+    const p = (position: number, status: string, startedAt: string | null) => ({ id: `p${position}`, position, status, startedAt }) as unknown as Parameters<typeof gatedPhase>[0][number];
+    expect(gatedPhase([p(0, "PASSED", "t"), p(1, "ACTIVE", "t"), p(2, "PENDING", null)])?.id).toBe("p1");
+    expect(gatedPhase([p(0, "PASSED", "t"), p(1, "ROLLED_BACK", "t"), p(2, "PENDING", null)])?.id).toBe("p1");
+    expect(gatedPhase([p(0, "PENDING", null), p(1, "PENDING", null)])).toBeUndefined();
+  });
+});

@@ -154,7 +154,14 @@ export function formatDuration(seconds: number): string {
 
 export const VERDICT_STATUS: Record<NonNullable<PhaseView["verdict"]>, Status> = { PASS: "ok", FAIL: "breach", INCONCLUSIVE: "warn" };
 
-/** The phase the gate panel evaluates: the ACTIVE one (or a PAUSED one, whose last verdict still stands). */
+/**
+ * The phase the gate panel shows: the ACTIVE one (or a PAUSED one, whose last verdict still stands); once a
+ * phase was rolled back or failed, that one, so the room still sees which trigger fired and why.
+ */
 export function gatedPhase(phases: readonly PhaseView[]): PhaseView | undefined {
-  return phases.find((p) => p.status === "ACTIVE") ?? phases.find((p) => p.status === "PAUSED");
+  return (
+    phases.find((p) => p.status === "ACTIVE") ??
+    phases.find((p) => p.status === "PAUSED") ??
+    [...phases].reverse().find((p) => p.startedAt && (p.status === "ROLLED_BACK" || p.status === "FAILED"))
+  );
 }
