@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { makeRollout, makeUser } from "@/test/factories";
+import { makeRollout, makeUser, smallRunbook } from "@/test/factories";
 import { getDb } from "@/lib/db/client";
 import type { Role } from "@/lib/db/generated/enums";
 import { getRolloutState } from "@/lib/domain/rollouts";
@@ -10,6 +10,28 @@ import { POST as signGate } from "@/app/api/v1/gates/[id]/signatures/route";
 import { POST as createShareLink } from "@/app/api/v1/rollouts/[id]/share-links/route";
 import { POST as createRollout } from "@/app/api/v1/rollouts/route";
 import { POST as createToken } from "@/app/api/v1/tokens/route";
+import { POST as startRolloutRoute } from "@/app/api/v1/rollouts/[id]/start/route";
+import { POST as promoteRoute } from "@/app/api/v1/rollouts/[id]/promote/route";
+import { POST as pauseRoute } from "@/app/api/v1/rollouts/[id]/pause/route";
+import { POST as resumeRoute } from "@/app/api/v1/rollouts/[id]/resume/route";
+import { POST as abortRoute } from "@/app/api/v1/rollouts/[id]/abort/route";
+import { POST as createTileRoute } from "@/app/api/v1/rollouts/[id]/tiles/route";
+import { DELETE as deleteTileRoute, PATCH as updateTileRoute } from "@/app/api/v1/tiles/[id]/route";
+import { PATCH as updateCriterionRoute } from "@/app/api/v1/criteria/[id]/route";
+import { POST as pushMetricsRoute } from "@/app/api/v1/metrics/route";
+import { POST as createActionRoute } from "@/app/api/v1/rollouts/[id]/actions/route";
+import { DELETE as deleteActionRoute, PATCH as updateActionRoute } from "@/app/api/v1/actions/[id]/route";
+import { POST as runActionRoute } from "@/app/api/v1/actions/[id]/runs/route";
+import { POST as dryRunRoute } from "@/app/api/v1/actions/[id]/dry-run/route";
+import { POST as approveRunRoute } from "@/app/api/v1/action-runs/[id]/approve/route";
+import { POST as rejectRunRoute } from "@/app/api/v1/action-runs/[id]/reject/route";
+import { afterAll } from "vitest";
+import { SYSTEM_ACTOR } from "@/lib/auth/principal";
+import { startDemoTarget, type DemoTarget } from "@/lib/demo-target/server";
+import { createSeedAction, requestActionRun } from "@/lib/domain/actions";
+import { pausePhase, startRollout } from "@/lib/domain/phases";
+import { createTileAs } from "@/lib/domain/tiles";
+import { createActionSchema } from "@/lib/schemas/actions";
 
 // Every mutating operation × every kind of caller, on HTTP: who gets 2xx, 401 or 403. Each cell runs on a
 // fresh rollout so cells do not depend on each other.
@@ -18,6 +40,7 @@ type Handler = (request: Request, context: { params: Promise<Record<string, stri
 type Fixture = Awaited<ReturnType<typeof freshRollout>>;
 type Operation = {
   name: string;
+  stage?: "draft" | "started" | "paused";
   handler: Handler;
   params: (f: Fixture) => Record<string, string>;
   body: (f: Fixture) => unknown;
@@ -27,10 +50,45 @@ type Operation = {
   sessionOnly?: boolean;
 };
 
-async function freshRollout() {
-  const rollout = await makeRollout();
+const TARGET_TOKEN = "matrix-target-token";
+let target: DemoTarget;
+let fixtureCommander: Awaited<ReturnType<typeof makeUser>>;
+const override = { reason: "access matrix: gates are not under test" };
+
+/**
+ * One rollout per cell, with what every operation needs: items and gates, two phases, a PUSH tile, a rollback
+ * action (and a kill switch under the two-person rule with a pending request), all against a real demo target.
+ * `stage` puts the rollout where the operation applies (started for promote/pause/abort, paused for resume).
+ */
+async function freshRollout(stage: "draft" | "started" | "paused" = "draft") {
+  const rollout = await makeRollout({
+    ...smallRunbook(),
+    phases: [
+      { name: "Canary", trafficPercent: 10, criteria: [{ kind: "ROLLBACK_TRIGGER", metricKey: "error_rate", comparator: "GT", threshold: 1, description: "Error rate > 1%" }] },
+      { name: "Full", trafficPercent: 100 },
+    ],
+  });
   const state = await getRolloutState(rollout.id);
-  return { rolloutId: rollout.id, itemId: state.items[0]!.id, goLiveGateId: state.gates.find((g) => g.kind === "GO_LIVE")!.id, twoRoleGateId: state.gates.find((g) => g.requiredRoles.length === 2)!.id };
+  const tile = await createTileAs(SYSTEM_ACTOR, rollout.id, { key: "error_rate", label: "Error rate", unit: "%", sourceKind: "PUSH" });
+  const headers = [{ name: "Authorization", value: `Bearer ${TARGET_TOKEN}`, secret: true }];
+  const rollback = await createSeedAction(rollout.id, createActionSchema.parse({ kind: "ROLLBACK", name: "Roll back", url: `${target.url}/api/admin/rollback`, headers, bodyTemplate: '{"reason": "{{reason}}"}', allowedRoles: ["COMMANDER", "ADMIN"] }));
+  const killSwitch = await createSeedAction(
+    rollout.id,
+    createActionSchema.parse({ kind: "KILL_SWITCH", name: "Kill", url: `${target.url}/api/admin/feature-flags`, headers, bodyTemplate: '{"killSwitch": true}', allowedRoles: ["COMMANDER", "ADMIN"], requiresSecondApprover: true }),
+  );
+  const pending = await requestActionRun(fixtureCommander.principal, killSwitch.id, { reason: "needs a second person", params: {} });
+  if (stage !== "draft") await startRollout(fixtureCommander.principal, rollout.id, { override });
+  if (stage === "paused") await pausePhase(fixtureCommander.principal, rollout.id, { reason: "matrix" });
+  return {
+    rolloutId: rollout.id,
+    itemId: state.items[0]!.id,
+    goLiveGateId: state.gates.find((g) => g.kind === "GO_LIVE")!.id,
+    twoRoleGateId: state.gates.find((g) => g.requiredRoles.length === 2)!.id,
+    tileId: tile.id,
+    criterionId: state.phases[0]!.criteria[0]!.id,
+    actionId: rollback.id,
+    pendingRunId: pending.run.id,
+  };
 }
 
 const ALL: Role[] = ["ADMIN", "COMMANDER", "ENGINEER", "VIEWER"];
@@ -47,12 +105,40 @@ const OPERATIONS: Operation[] = [
     allowed: ["ADMIN"],
   },
   { name: "create an API token", handler: createToken, params: () => ({}), body: () => ({ name: "matrix" }), allowed: ALL, sessionOnly: true },
+  { name: "start the rollout (override)", handler: startRolloutRoute, params: (f) => ({ id: f.rolloutId }), body: () => ({ override }), allowed: ["ADMIN", "COMMANDER"] },
+  { name: "promote (override)", stage: "started", handler: promoteRoute, params: (f) => ({ id: f.rolloutId }), body: () => ({ override }), allowed: ["ADMIN", "COMMANDER"] },
+  { name: "pause", stage: "started", handler: pauseRoute, params: (f) => ({ id: f.rolloutId }), body: () => ({ reason: "matrix" }), allowed: ["ADMIN", "COMMANDER"] },
+  { name: "resume", stage: "paused", handler: resumeRoute, params: (f) => ({ id: f.rolloutId }), body: () => ({}), allowed: ["ADMIN", "COMMANDER"] },
+  { name: "abort", stage: "started", handler: abortRoute, params: (f) => ({ id: f.rolloutId }), body: () => ({ reason: "matrix" }), allowed: ["ADMIN", "COMMANDER"] },
+  { name: "add a tile", handler: createTileRoute, params: (f) => ({ id: f.rolloutId }), body: () => ({ key: "latency_p95", label: "p95", unit: "ms", sourceKind: "PUSH" }), allowed: ["ADMIN"] },
+  { name: "change a tile", handler: updateTileRoute, params: (f) => ({ id: f.tileId }), body: () => ({ label: "Errors" }), allowed: ["ADMIN"] },
+  { name: "delete a tile", handler: deleteTileRoute, params: (f) => ({ id: f.tileId }), body: () => ({}), allowed: ["ADMIN"] },
+  { name: "opt a trigger into auto-rollback", handler: updateCriterionRoute, params: (f) => ({ id: f.criterionId }), body: () => ({ autoRollback: true }), allowed: ["ADMIN", "COMMANDER"] },
+  { name: "push samples", handler: pushMetricsRoute, params: () => ({}), body: (f) => ({ rolloutId: f.rolloutId, samples: [{ key: "error_rate", value: 0.2 }] }), allowed: ["ADMIN", "COMMANDER", "ENGINEER"] },
+  {
+    name: "configure an action",
+    handler: createActionRoute,
+    params: (f) => ({ id: f.rolloutId }),
+    body: () => ({ kind: "CUSTOM", name: "Page the owner", url: `${target.url}/health`, allowedRoles: ["COMMANDER"] }),
+    allowed: ["ADMIN"],
+  },
+  { name: "change an action", handler: updateActionRoute, params: (f) => ({ id: f.actionId }), body: () => ({ name: "Roll back now" }), allowed: ["ADMIN"] },
+  { name: "delete an action", handler: deleteActionRoute, params: (f) => ({ id: f.actionId }), body: () => ({}), allowed: ["ADMIN"] },
+  { name: "run the rollback", handler: runActionRoute, params: (f) => ({ id: f.actionId }), body: () => ({ reason: "matrix", idempotencyKey: randomUUID() }), allowed: ["ADMIN", "COMMANDER"] },
+  { name: "dry-run the rollback", handler: dryRunRoute, params: (f) => ({ id: f.actionId }), body: () => ({ reason: "matrix" }), allowed: ["ADMIN", "COMMANDER"] },
+  // The request was made by the fixture's commander: every other commander or admin may approve it.
+  { name: "approve a two-person request", handler: approveRunRoute, params: (f) => ({ id: f.pendingRunId }), body: () => ({}), allowed: ["ADMIN", "COMMANDER"] },
+  { name: "reject a two-person request", handler: rejectRunRoute, params: (f) => ({ id: f.pendingRunId }), body: () => ({ reason: "not now" }), allowed: ["ADMIN", "COMMANDER"] },
 ];
 
 type Caller = { label: string; headers: (f: Fixture) => Promise<Record<string, string>>; role?: Role; via?: "session" | "apiToken" };
 let callers: Caller[];
 
+afterAll(() => target?.close());
+
 beforeAll(async () => {
+  target = await startDemoTarget({ token: TARGET_TOKEN });
+  fixtureCommander = await makeUser("COMMANDER");
   const users = Object.fromEntries(await Promise.all(ALL.map(async (role) => [role, await makeUser(role)] as const))) as Record<Role, Awaited<ReturnType<typeof makeUser>>>;
   const revoked = await makeUser("ADMIN");
   await revokeApiToken((await getDb().apiToken.findFirstOrThrow({ where: { userId: revoked.id } })).id);
@@ -83,7 +169,7 @@ describe("access matrix (HTTP)", () => {
     const mismatches: string[] = [];
     for (const op of OPERATIONS) {
       for (const caller of callers) {
-        const f = await freshRollout();
+        const f = await freshRollout(op.stage);
         const request = new Request("http://localhost/api/matrix", {
           method: "POST",
           headers: { ...(await caller.headers(f)), "content-type": "application/json" },
