@@ -186,3 +186,59 @@ describe("access matrix (HTTP)", () => {
     expect(table.length).toBe(OPERATIONS.length * callers.length);
   }, 120_000);
 });
+
+// The same matrix over the socket: `command` runs the same operations; a caller that cannot connect gets the
+// socket's 401 (connect_error), one that can gets an ack with the HTTP status.
+type SocketOperation = { name: string; stage?: Operation["stage"]; command: (f: Fixture) => Record<string, unknown>; allowed: Role[] };
+const SOCKET_OPERATIONS: SocketOperation[] = [
+  { name: "start", command: (f) => ({ type: "rollout.start", rolloutId: f.rolloutId, input: { override } }), allowed: ["ADMIN", "COMMANDER"] },
+  { name: "promote", stage: "started", command: (f) => ({ type: "rollout.promote", rolloutId: f.rolloutId, input: { override } }), allowed: ["ADMIN", "COMMANDER"] },
+  { name: "pause", stage: "started", command: (f) => ({ type: "rollout.pause", rolloutId: f.rolloutId, input: {} }), allowed: ["ADMIN", "COMMANDER"] },
+  { name: "resume", stage: "paused", command: (f) => ({ type: "rollout.resume", rolloutId: f.rolloutId, input: {} }), allowed: ["ADMIN", "COMMANDER"] },
+  { name: "abort", stage: "started", command: (f) => ({ type: "rollout.abort", rolloutId: f.rolloutId, input: { reason: "matrix" } }), allowed: ["ADMIN", "COMMANDER"] },
+  { name: "sign go-live", command: (f) => ({ type: "gate.sign", gateId: f.goLiveGateId, input: { decision: "GO" } }), allowed: ["COMMANDER"] },
+  { name: "run rollback", command: (f) => ({ type: "action.run", actionId: f.actionId, input: { reason: "matrix", idempotencyKey: randomUUID() } }), allowed: ["ADMIN", "COMMANDER"] },
+  { name: "dry run", command: (f) => ({ type: "action.dryRun", actionId: f.actionId, input: { reason: "matrix" } }), allowed: ["ADMIN", "COMMANDER"] },
+  { name: "approve", command: (f) => ({ type: "actionRun.approve", runId: f.pendingRunId, input: {} }), allowed: ["ADMIN", "COMMANDER"] },
+  { name: "reject", command: (f) => ({ type: "actionRun.reject", runId: f.pendingRunId, input: {} }), allowed: ["ADMIN", "COMMANDER"] },
+];
+
+describe("access matrix (socket)", () => {
+  it("gives every caller exactly the expected answer for every command", async () => {
+    const { createServer } = await import("node:http");
+    const { io: connect } = await import("socket.io-client");
+    const { createRealtimeServer } = await import("@/lib/realtime/server");
+    const httpServer = createServer();
+    const io = createRealtimeServer(httpServer);
+    await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(httpServer.address() as { port: number }).port}`;
+    const mismatches: string[] = [];
+    try {
+      for (const op of SOCKET_OPERATIONS) {
+        for (const caller of callers) {
+          const f = await freshRollout(op.stage);
+          const headers = await caller.headers(f);
+          const bearer = headers.authorization?.replace(/^Bearer /, "");
+          const socket = connect(url, { transports: ["websocket"], reconnection: false, auth: bearer ? { token: bearer } : undefined, extraHeaders: headers.cookie ? { cookie: headers.cookie } : undefined });
+          const connected = await new Promise<true | number>((resolve) => {
+            socket.once("connect", () => resolve(true));
+            socket.once("connect_error", (e: Error & { data?: { status?: number } }) => resolve(e.data?.status ?? 0));
+          });
+          let status: number;
+          if (connected !== true) status = connected;
+          else {
+            const ack = (await socket.emitWithAck("command", op.command(f))) as { ok: boolean; error?: { status: number } };
+            status = ack.ok ? 200 : (ack.error?.status ?? 0);
+          }
+          socket.disconnect();
+          const expected = expectedStatus({ ...op, handler: patchItem, params: () => ({}), body: () => ({}) }, caller);
+          const ok = expected === "2xx" ? status >= 200 && status < 300 : status === expected;
+          if (!ok) mismatches.push(`${op.name} as ${caller.label}: expected ${expected}, got ${status}`);
+        }
+      }
+    } finally {
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    }
+    expect(mismatches).toEqual([]);
+  }, 180_000);
+});
