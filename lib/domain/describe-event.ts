@@ -26,3 +26,32 @@ export function describePublicEvent(envelope: Pick<EventEnvelope, "type" | "data
   }
 }
 
+
+type SignedBy = Signed & { signer?: { name: string }; comment?: string | null };
+
+/**
+ * One line per event for people in the rollout (the go-live report's timeline): every event gets one, with the
+ * details members may see (who signed, a sign-off's comment); events a stakeholder sees read the same.
+ */
+export function describeEvent(envelope: Pick<EventEnvelope, "type" | "data">): string {
+  const data = envelope.data;
+  switch (envelope.type) {
+    case "item.updated": {
+      const item = data.item as Item | undefined;
+      if (item && item.state === data.previousState) return `Checklist: note on "${item.text}" updated`;
+      return describePublicEvent(envelope) ?? "Checklist item updated";
+    }
+    case "signoff.recorded": {
+      const signature = data.signature as SignedBy | undefined;
+      const decision = signature?.decision === "GO" ? "GO" : "NO-GO";
+      const comment = signature?.comment ? ` — “${signature.comment}”` : "";
+      return `${String(data.gateName ?? "Sign-off")}: ${decision} by ${signature?.signer?.name ?? "someone"} (${signature?.signerRole ?? ""})${comment}`;
+    }
+    case "share.created":
+      return typeof data.label === "string" && data.label ? `Stakeholder link “${data.label}” created` : "Stakeholder link created";
+    case "share.revoked":
+      return "Stakeholder link revoked";
+    default:
+      return describePublicEvent(envelope) ?? envelope.type;
+  }
+}
