@@ -22,8 +22,41 @@ export function describePublicEvent(envelope: Pick<EventEnvelope, "type" | "data
       return `${String(data.gateName ?? "Sign-off")}: ${signature?.decision === "GO" ? "GO" : "NO-GO"} (${signature?.signerRole ?? ""})`;
     }
     default:
-      return typeof data.publicSummary === "string" ? data.publicSummary : null;
+      if (typeof data.publicSummary === "string") return data.publicSummary;
+      return describeLifecycle(envelope.type, data);
   }
+}
+
+type PhaseRef = { name?: unknown; trafficPercent?: unknown };
+
+/**
+ * Phase and rollout events that carry no publicSummary of their own, in words: "phase.started" with its phase →
+ * 'Phase "Canary" (10% traffic) started'; "rollout.completed" → "Rollout completed". Only the phase's name and
+ * traffic and the verb are used, whatever else the event holds.
+ */
+function describeLifecycle(type: string, data: Record<string, unknown>): string | null {
+  const [subject, verbKey] = type.split(".");
+  if (!verbKey) return null;
+  const verb = verbKey.replace(/[_-]+/g, " ").replace(/\brollback\b/, "rolled back");
+  if (subject === "rollout") return `Rollout ${verb}`;
+  if (subject === "phase") {
+    const phase = (typeof data.phase === "object" && data.phase !== null ? data.phase : data) as PhaseRef;
+    const name = typeof phase.name === "string" ? `"${phase.name}"` : "";
+    const traffic = typeof phase.trafficPercent === "number" ? ` (${phase.trafficPercent}% traffic)` : "";
+    return `Phase ${name}${traffic} ${verb}`.replace(/\s+/g, " ");
+  }
+  return null;
+}
+
+export type PublicEventKind = "checklist" | "signoff" | "phase" | "rollout" | "other";
+
+/** What an update is about, for the stakeholder view's icons. */
+export function publicEventKind(envelope: Pick<EventEnvelope, "type">): PublicEventKind {
+  const subject = envelope.type.split(".")[0];
+  if (subject === "item") return "checklist";
+  if (subject === "signoff") return "signoff";
+  if (subject === "phase" || subject === "rollout") return subject;
+  return "other";
 }
 
 
