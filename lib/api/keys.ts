@@ -9,3 +9,7 @@ export const rolloutKeys = {
 export const statusKeys = {
   byToken: (token: string) => ["status", token] as const,
 };
+
+export const shareKeys = {
+  byRollout: (rolloutId: string) => ["share-links", rolloutId] as const,
+};

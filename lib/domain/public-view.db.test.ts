@@ -1,4 +1,8 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { createElement } from "react";
+import { renderToString } from "react-dom/server";
 import { beforeAll, describe, expect, it } from "vitest";
+import { StatusView } from "@/components/status/status-view";
 import { makeRollout, makeUser, smallRunbook } from "@/test/factories";
 import { GET as statusRoute } from "@/app/api/v1/status/[token]/route";
 import { GET as listLinksRoute, POST as createLinkRoute } from "@/app/api/v1/rollouts/[id]/share-links/route";
@@ -155,6 +159,21 @@ describe("GET /api/v1/status/:token", () => {
       ["currentPhase", "gates", "generatedAt", "lastSeq", "metrics", "nextPhase", "nextStep", "overall", "phases", "progress", "rollout", "updates"].sort(),
     );
     expect(Object.keys(view.metrics[0]!).sort()).toEqual(["id", "label", "level", "sampledAt", "stale", "unit", "value"]);
+  });
+
+  it("renders a page with none of them either", async () => {
+    const rollout = await privateRollout();
+    const link = await createShareToken(commander.principal, rollout.id);
+    const initialStatus = await getPublicStatus(rollout.id);
+    const html = renderToString(
+      createElement(QueryClientProvider, { client: new QueryClient() }, createElement(StatusView, { initialStatus, token: link.token })),
+    );
+    expect(html).toContain("Operational");
+    expect(html).toContain("Go live: Canary (10% traffic)");
+    expect(html).toContain('data-level="ok"');
+    expectNothingPrivate(html, [engineer.email, commander.email, "Erin Engineer", "Cole Commander"]);
+    // Read-only: nothing to press or tick.
+    expect(html).not.toMatch(/<(button|input|form|textarea|select)\b/);
   });
 
   it("colours metrics by their thresholds and direction, and greys what is stale or failing", async () => {
