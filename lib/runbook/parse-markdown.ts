@@ -6,8 +6,6 @@ import type { DraftItem, DraftSection, RunbookDraft } from "@/lib/schemas/runboo
 import { repairMojibake } from "./mojibake";
 import { isWarRoomExport, readWarRoomExport } from "./read-export";
 import { RunbookParseError, summarizeDraft, type RunbookReadResult } from "./result";
-
-export { RunbookParseError, type RunbookSummary } from "./result";
 import {
   addContact,
   contactFromLine,
@@ -30,6 +28,8 @@ import { approvalTitle, gateKindOf, isGoNoGo, isSignoffTitle, parseSignoffLine }
 import { clip, collapse, inlineText, labelOf, nodeText, sourceOf, stripDecoration } from "./parse-text";
 import { clockOffset, isClockOnly, parseClock, parseObservationMinutes, parseRelativeOffset } from "./parse-time";
 
+export { RunbookParseError, type RunbookSummary } from "./result";
+
 // The Markdown runbook importer: Markdown in, a RunbookDraft (lib/schemas/runbook.ts) out. Pure: no I/O.
 //
 // The document is parsed with remark (GFM: task lists, tables) and read as a tree, never line by line:
@@ -47,6 +47,8 @@ import { clockOffset, isClockOnly, parseClock, parseObservationMinutes, parseRel
 //   followed by a code block or other block it becomes an item named by the label with the block as note; other
 //   text becomes a note on the item above it, or, when the section has no item above, an item named after the
 //   section (a heading with only a script under it is a step to run).
+// A War Room export (its first line is the export marker) is not read by these rules but exactly, by
+// read-export.ts, so that importing an export gives back the runbook it was written from.
 
 type DraftPhase = RunbookDraft["phases"][number];
 type DraftCriterion = DraftPhase["criteria"][number];
