@@ -197,6 +197,8 @@ describe("GET /api/v1/status/:token", () => {
       ["never", "unknown", true],
     ]);
     expect(JSON.stringify(view)).not.toContain("10.0.0.7");
+    // A red tile on the page and "Operational" above it would contradict each other.
+    expect(view.overall).toBe("Degraded Performance");
   });
 
   it("follows the phases: current phase and traffic, the next step not before the minimum duration, phase updates in words", async () => {

@@ -107,7 +107,7 @@ export async function getPublicStatus(rolloutId: string, now = new Date()) {
     rollout: { id: rollout.id, name: rollout.name, service: rollout.service, status: rollout.status, plannedStartAt: rollout.plannedStartAt, startedAt: rollout.startedAt, endedAt: rollout.endedAt },
     lastSeq: rollout.lastSeq,
     generatedAt: now,
-    overall: overallStatus(rollout.status, phases, triggers),
+    overall: overallStatus(rollout.status, phases, triggers, metrics),
     currentPhase: current,
     nextPhase: next,
     nextStep: nextStepOf({ rolloutStatus: rollout.status, plannedStartAt: rollout.plannedStartAt, phases, gates: gateStates, nextDueItem }),
@@ -121,14 +121,20 @@ export async function getPublicStatus(rolloutId: string, now = new Date()) {
 type PublicUpdate = { seq: number; at: string; text: string; kind: ReturnType<typeof publicEventKind> };
 export type PublicStatus = Awaited<ReturnType<typeof getPublicStatus>>;
 
+/**
+ * A firing rollback trigger is a major outage; a rolled-back rollout or a failed phase a partial one; a trigger
+ * about to fire, or a headline metric (fresh) past its breach threshold, degraded performance; a paused
+ * rollout is under maintenance.
+ */
 function overallStatus(
   status: string,
   phases: { verdict: string | null; status: string }[],
   triggers: { state: string }[],
+  metrics: { level: string }[],
 ): OverallStatus {
   if (triggers.some((t) => t.state === "FIRING")) return "Major Outage";
   if (status === "ROLLED_BACK" || phases.some((p) => p.verdict === "FAIL" && (p.status === "ACTIVE" || p.status === "FAILED"))) return "Partial Outage";
-  if (triggers.some((t) => t.state === "PENDING")) return "Degraded Performance";
+  if (triggers.some((t) => t.state === "PENDING") || metrics.some((m) => m.level === "breach")) return "Degraded Performance";
   if (status === "PAUSED") return "Under Maintenance";
   return "Operational";
 }
