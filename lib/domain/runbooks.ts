@@ -2,7 +2,7 @@ import { getDb } from "@/lib/db/client";
 import { actorOf, type UserPrincipal } from "@/lib/auth/principal";
 import { can } from "@/lib/auth/permissions";
 import type { ActionRunReport, RunbookReport } from "@/lib/runbook/export-markdown";
-import { parseRunbookMarkdown } from "@/lib/runbook/parse-markdown";
+import { parseRunbookMarkdownIsolated } from "@/lib/runbook/parse-isolated";
 import { RunbookParseError, type RunbookSummary } from "@/lib/runbook/result";
 import type { ImportRunbookInput } from "@/lib/schemas/runbook";
 import { badRequest, forbidden } from "./errors";
@@ -47,7 +47,7 @@ export async function importRunbookMarkdown(principal: UserPrincipal, input: Imp
   }
   let parsed: { draft: Parameters<typeof createRolloutFromDraft>[0]; summary: RunbookSummary };
   try {
-    parsed = parseRunbookMarkdown(input.markdown, { name: input.name });
+    parsed = await parseRunbookMarkdownIsolated(input.markdown, { name: input.name });
   } catch (error) {
     if (error instanceof RunbookParseError) throw badRequest(error.message, { [error.field]: [error.message] });
     throw error;
