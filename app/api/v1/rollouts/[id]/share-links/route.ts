@@ -16,5 +16,6 @@ export const POST = defineRoute({ params: z.object({ id: idSchema }), body: crea
   const user = requirePermission(principal, "share.manage");
   const expiresAt = body.expiresInHours ? new Date(Date.now() + body.expiresInHours * 3_600_000) : undefined;
   const link = await createShareToken(user, params.id, { label: body.label || undefined, expiresAt });
-  return ok({ ...link, url: new URL(`/status/${link.token}`, request.url).toString() }, 201);
+  // The public URL people open (NEXTAUTH_URL, as npm start sets it), not the address this request reached.
+  return ok({ ...link, url: new URL(`/status/${link.token}`, process.env.NEXTAUTH_URL ?? request.url).toString() }, 201);
 });
