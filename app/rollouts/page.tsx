@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AppHeader } from "@/components/layout/app-header";
 import { requirePageUser } from "@/lib/auth/page-session";
+import { can } from "@/lib/auth/permissions";
 import { listRollouts } from "@/lib/domain/rollouts";
 
 export const metadata: Metadata = { title: "Rollouts" };
@@ -23,7 +24,15 @@ export default async function RolloutsPage() {
     <>
       <AppHeader user={user} />
       <main className="mx-auto max-w-5xl p-6">
-        <h1 className="mb-4 text-2xl font-semibold">Rollouts</h1>
+        <div className="mb-4 flex items-center gap-3">
+          <h1 className="text-2xl font-semibold">Rollouts</h1>
+          <div className="flex-1" />
+          {can(user.role, "rollout.configure") ? (
+            <Link href="/rollouts/import" className="rounded bg-slate-900 px-3 py-1 text-sm font-semibold text-white">
+              Import a runbook
+            </Link>
+          ) : null}
+        </div>
         {rollouts.length === 0 ? (
           <p className="text-slate-600">No rollouts yet.</p>
         ) : (

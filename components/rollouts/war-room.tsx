@@ -124,6 +124,7 @@ export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props
             <Link href={`/rollouts/${rolloutId}?wall=1`} className="rounded border border-slate-300 bg-white px-3 py-1 text-sm">
               Wall mode
             </Link>
+            <a href={`/api/v1/rollouts/${rolloutId}/export.md`} download className="rounded border border-slate-300 bg-white px-3 py-1 text-sm">Export report</a>
             <Link href={`/rollouts/${rolloutId}/signoff`} className="rounded border border-slate-300 bg-white px-3 py-1 text-sm">
               {canSign ? "Sign-off page" : "Sign-offs"}
             </Link>

@@ -21,3 +21,7 @@ export const metricKeys = {
   /** Every tile's latest reading and recent series for one rollout (GET /api/v1/rollouts/:id/metrics + live). */
   series: (rolloutId: string) => [...metricKeys.all, "series", rolloutId] as const,
 };
+
+export const shareKeys = {
+  byRollout: (rolloutId: string) => ["share-links", rolloutId] as const,
+};

@@ -10,7 +10,8 @@ export type UserPrincipal = {
   via: "session" | "apiToken";
 };
 
-export type SharePrincipal = { kind: "share"; rolloutId: string; shareTokenId: string };
+/** `expiresAt` (ISO, or null for a link that does not expire) lets an open status page be closed when it expires. */
+export type SharePrincipal = { kind: "share"; rolloutId: string; shareTokenId: string; expiresAt: string | null };
 
 export type Principal = UserPrincipal | SharePrincipal;
 

@@ -59,8 +59,10 @@ export function describePublicEvent(envelope: Pick<EventEnvelope, "type" | "data
       return `${String(data.gateName ?? "Sign-off")}: ${signature?.decision === "GO" ? "GO" : "NO-GO"} (${signature?.signerRole ?? ""})`;
     }
     case "rollout.started":
+      if (!data.phase) return describeLifecycle(envelope.type, data);
       return `Rollout started: ${phaseWords(data.phase as PhaseRef)}${overridden(data)}`;
     case "phase.promoted":
+      if (!data.to) return describeLifecycle(envelope.type, data);
       return `Promoted to ${phaseWords(data.to as PhaseRef)}${overridden(data)}`;
     case "rollout.completed":
       return `Rollout completed${overridden(data)}`;
@@ -85,31 +87,75 @@ export function describePublicEvent(envelope: Pick<EventEnvelope, "type" | "data
     case "action.deleted":
       return null;
     default:
-      return typeof data.publicSummary === "string" ? data.publicSummary : null;
+      if (typeof data.publicSummary === "string") return data.publicSummary;
+      return describeLifecycle(envelope.type, data);
   }
 }
 
+type LoosePhaseRef = { name?: unknown; trafficPercent?: unknown };
 
-/** One line for the war room's timeline: the public line where there is one, plus what stakeholders are not shown. */
+/**
+ * Phase and rollout events that carry no publicSummary of their own, in words: "phase.started" with its phase →
+ * 'Phase "Canary" (10% traffic) started'; "rollout.completed" → "Rollout completed". Only the phase's name and
+ * traffic and the verb are used, whatever else the event holds.
+ */
+function describeLifecycle(type: string, data: Record<string, unknown>): string | null {
+  const [subject, verbKey] = type.split(".");
+  if (!verbKey) return null;
+  const verb = verbKey.replace(/[_-]+/g, " ").replace(/\brollback\b/, "rolled back");
+  if (subject === "rollout") return `Rollout ${verb}`;
+  if (subject === "phase") {
+    const phase = (typeof data.phase === "object" && data.phase !== null ? data.phase : data) as LoosePhaseRef;
+    const name = typeof phase.name === "string" ? `"${phase.name}"` : "";
+    const traffic = typeof phase.trafficPercent === "number" ? ` (${phase.trafficPercent}% traffic)` : "";
+    return `Phase ${name}${traffic} ${verb}`.replace(/\s+/g, " ");
+  }
+  return null;
+}
+
+export type PublicEventKind = "checklist" | "signoff" | "phase" | "rollout" | "other";
+
+/** What an update is about, for the stakeholder view's icons. */
+export function publicEventKind(envelope: Pick<EventEnvelope, "type">): PublicEventKind {
+  const subject = envelope.type.split(".")[0];
+  if (subject === "item") return "checklist";
+  if (subject === "signoff") return "signoff";
+  if (subject === "phase" || subject === "rollout") return subject;
+  return "other";
+}
+
+
+type SignedBy = Signed & { signer?: { name: string }; comment?: string | null };
+
+/**
+ * One line per event for people in the rollout (the go-live report's timeline): every event gets one, with the
+ * details members may see (who signed, a sign-off's comment); events a stakeholder sees read the same.
+ */
 export function describeEvent(envelope: Pick<EventEnvelope, "type" | "data">): string {
   const data = envelope.data;
-  const action = data.action as { name?: string } | undefined;
   switch (envelope.type) {
     case "item.updated": {
       const item = data.item as (Item & { note?: string | null }) | undefined;
-      if (item && item.state === data.previousState) return `Note on "${item.text}"${item.note ? `: ${item.note}` : " cleared"}`;
-      break;
+      if (item && item.state === data.previousState) return `Checklist: note on "${item.text}"${item.note ? `: ${item.note}` : " cleared"}`;
+      return describePublicEvent(envelope) ?? "Checklist item updated";
+    }
+    case "signoff.recorded": {
+      const signature = data.signature as SignedBy | undefined;
+      const decision = signature?.decision === "GO" ? "GO" : "NO-GO";
+      const comment = signature?.comment ? ` — “${signature.comment}”` : "";
+      return `${String(data.gateName ?? "Sign-off")}: ${decision} by ${signature?.signer?.name ?? "someone"} (${signature?.signerRole ?? ""})${comment}`;
     }
     case "action.created":
-      return `Action “${action?.name ?? "?"}” configured`;
+      return `Action “${(data.action as { name?: string } | undefined)?.name ?? "?"}” configured`;
     case "action.updated":
-      return `Action “${action?.name ?? "?"}” changed`;
+      return `Action “${(data.action as { name?: string } | undefined)?.name ?? "?"}” changed`;
     case "action.deleted":
       return `Action “${String(data.name ?? "?")}” removed`;
     case "share.created":
-      return `Stakeholder link created${data.label ? ` (${String(data.label)})` : ""}`;
+      return typeof data.label === "string" && data.label ? `Stakeholder link “${data.label}” created` : "Stakeholder link created";
     case "share.revoked":
       return "Stakeholder link revoked";
+    default:
+      return describePublicEvent(envelope) ?? envelope.type;
   }
-  return describePublicEvent(envelope) ?? envelope.type;
 }

@@ -97,8 +97,7 @@ export async function createRolloutFromDraft(input: RunbookDraftInput, actor: Ac
       });
       phaseIds.push(created.id);
     }
-    const counter = { section: 0, item: 0 };
-    for (const section of draft.sections) await createSection(tx, rollout.id, section, null, counter);
+    await createChecklist(tx, rollout.id, draft.sections);
     for (const [position, gate] of draft.gates.entries()) {
       await tx.signoffGate.create({
         data: {
@@ -121,31 +120,71 @@ export async function createRolloutFromDraft(input: RunbookDraftInput, actor: Ac
   return result;
 }
 
-async function createSection(tx: DbTx, rolloutId: string, section: DraftSection, parentId: string | null, counter: { section: number; item: number }) {
-  const created = await tx.checklistSection.create({
-    data: { rolloutId, parentId, position: counter.section++, title: section.title },
-    select: { id: true },
-  });
-  for (const item of section.items) await createItem(tx, rolloutId, created.id, item, null, counter);
-  for (const child of section.sections ?? []) await createSection(tx, rolloutId, child, created.id, counter);
+type FlatSection = { position: number; depth: number; parent: number | null; title: string };
+type FlatItem = { position: number; depth: number; section: number; parent: number | null; item: DraftItem };
+
+/**
+ * Stores the sections and items, positions numbered in document order (a section, its items depth-first, then its
+ * subsections). One INSERT per nesting level and per 1000 rows rather than one per row, so a runbook of thousands
+ * of items fits well inside the transaction.
+ */
+async function createChecklist(tx: DbTx, rolloutId: string, draftSections: DraftSection[]) {
+  const sections: FlatSection[] = [];
+  const items: FlatItem[] = [];
+  const visitItem = (item: DraftItem, section: number, parent: number | null, depth: number) => {
+    const position = items.length;
+    items.push({ position, depth, section, parent, item });
+    for (const child of item.children ?? []) visitItem(child, section, position, depth + 1);
+  };
+  const visitSection = (section: DraftSection, parent: number | null, depth: number) => {
+    const position = sections.length;
+    sections.push({ position, depth, parent, title: section.title });
+    for (const item of section.items) visitItem(item, position, null, 0);
+    for (const child of section.sections ?? []) visitSection(child, position, depth + 1);
+  };
+  for (const section of draftSections) visitSection(section, null, 0);
+
+  const sectionIds = new Map<number, string>();
+  for (const level of byDepth(sections)) {
+    for (const chunk of chunks(level, 1000)) {
+      const created = await tx.checklistSection.createManyAndReturn({
+        data: chunk.map((s) => ({ rolloutId, position: s.position, title: s.title, parentId: s.parent === null ? null : sectionIds.get(s.parent) })),
+        select: { id: true, position: true },
+      });
+      for (const row of created) sectionIds.set(row.position, row.id);
+    }
+  }
+  const itemIds = new Map<number, string>();
+  for (const level of byDepth(items)) {
+    for (const chunk of chunks(level, 1000)) {
+      const created = await tx.checklistItem.createManyAndReturn({
+        data: chunk.map(({ position, section, parent, item }) => ({
+          rolloutId,
+          sectionId: sectionIds.get(section) ?? "",
+          parentId: parent === null ? null : itemIds.get(parent),
+          position,
+          text: item.text,
+          ownerName: item.ownerName,
+          dueOffsetMinutes: item.dueOffsetMinutes,
+          note: item.note,
+          // An item imported as [x] is DONE with no checkedBy/checkedAt: the runbook does not say who or when.
+          state: item.state ?? "OPEN",
+        })),
+        select: { id: true, position: true },
+      });
+      for (const row of created) itemIds.set(row.position, row.id);
+    }
+  }
 }
 
-async function createItem(tx: DbTx, rolloutId: string, sectionId: string, item: DraftItem, parentId: string | null, counter: { section: number; item: number }) {
-  const state = item.state ?? "OPEN";
-  const created = await tx.checklistItem.create({
-    data: {
-      rolloutId,
-      sectionId,
-      parentId,
-      position: counter.item++,
-      text: item.text,
-      ownerName: item.ownerName,
-      dueOffsetMinutes: item.dueOffsetMinutes,
-      note: item.note,
-      // An item imported as [x] is DONE with no checkedBy/checkedAt: the runbook does not say who or when.
-      state,
-    },
-    select: { id: true },
-  });
-  for (const child of item.children ?? []) await createItem(tx, rolloutId, sectionId, child, created.id, counter);
+function byDepth<T extends { depth: number }>(rows: T[]): T[][] {
+  const levels: T[][] = [];
+  for (const row of rows) (levels[row.depth] ??= []).push(row);
+  return levels.filter(Boolean);
+}
+
+function chunks<T>(rows: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
 }

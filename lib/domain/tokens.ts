@@ -2,8 +2,10 @@ import { getDb } from "@/lib/db/client";
 import { actorOf, SYSTEM_ACTOR, type Actor, type UserPrincipal } from "@/lib/auth/principal";
 import { can } from "@/lib/auth/permissions";
 import { generateToken, hashToken } from "@/lib/auth/secrets";
-import { forbidden } from "./errors";
+import type { Prisma } from "@/lib/db/generated/client";
+import { forbidden, notFound } from "./errors";
 import { changeRollout } from "./events";
+import { jsonify } from "./json";
 
 /** Creates an API token for `userId`; the token itself is returned once and only its hash is kept. */
 export async function createApiToken(userId: string, name: string, opts: { expiresAt?: Date } = {}) {
@@ -53,12 +55,50 @@ async function insertShareToken(rolloutId: string, actor: Actor, createdById: st
   return { ...result, token };
 }
 
+/**
+ * Revokes a stakeholder link: its status page answers 404 and its open sockets are closed (lib/realtime/server.ts
+ * acts on the `share.revoked` event). Revoking a revoked link changes nothing and records nothing.
+ */
 export async function revokeShareToken(principal: UserPrincipal, shareTokenId: string) {
   if (!can(principal.role, "share.manage")) throw forbidden("Only a commander or an admin can revoke a share link");
-  await changeRollout({ via: "ShareToken", id: shareTokenId }, actorOf(principal), async (tx, record) => {
-    await tx.shareToken.update({ where: { id: shareTokenId }, data: { revokedAt: new Date() } });
+  const { result } = await changeRollout({ via: "ShareToken", id: shareTokenId }, actorOf(principal), async (tx, record) => {
+    const current = await tx.shareToken.findUniqueOrThrow({ where: { id: shareTokenId }, select: shareLinkSelect });
+    if (current.revokedAt) return current;
+    const row = await tx.shareToken.update({ where: { id: shareTokenId }, data: { revokedAt: new Date() }, select: shareLinkSelect });
     await record("share.revoked", { shareTokenId });
+    return row;
   });
+  return toShareLinkView(result);
+}
+
+// A stakeholder link as its managers see it: never the token (only its hash is stored) nor the hash.
+const shareLinkSelect = {
+  id: true,
+  rolloutId: true,
+  label: true,
+  createdAt: true,
+  expiresAt: true,
+  revokedAt: true,
+  createdBy: { select: { id: true, name: true } },
+} satisfies Prisma.ShareTokenSelect;
+
+function toShareLinkView(row: Prisma.ShareTokenGetPayload<{ select: typeof shareLinkSelect }>, now = new Date()) {
+  const state = row.revokedAt ? "revoked" : row.expiresAt && row.expiresAt <= now ? "expired" : "active";
+  return jsonify({ ...row, state });
+}
+export type ShareLinkView = ReturnType<typeof toShareLinkView>;
+
+/** A rollout's stakeholder links, newest first, for a commander or an admin. */
+export async function listShareTokens(principal: UserPrincipal, rolloutId: string) {
+  if (!can(principal.role, "share.manage")) throw forbidden("Only a commander or an admin can manage share links");
+  const db = getDb();
+  const [rollout, rows] = await Promise.all([
+    db.rollout.findUnique({ where: { id: rolloutId }, select: { id: true } }),
+    db.shareToken.findMany({ where: { rolloutId }, select: shareLinkSelect, orderBy: [{ createdAt: "desc" }, { id: "desc" }] }),
+  ]);
+  if (!rollout) throw notFound("Rollout");
+  const now = new Date();
+  return rows.map((row) => toShareLinkView(row, now));
 }
 
 /** The rollout a live share token grants, or null (unknown, revoked or expired). */
@@ -68,5 +108,5 @@ export async function findShareGrant(token: string) {
     select: { id: true, rolloutId: true, revokedAt: true, expiresAt: true },
   });
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= new Date())) return null;
-  return { shareTokenId: row.id, rolloutId: row.rolloutId };
+  return { shareTokenId: row.id, rolloutId: row.rolloutId, expiresAt: row.expiresAt?.toISOString() ?? null };
 }

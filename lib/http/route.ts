@@ -14,6 +14,8 @@ type Spec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> = {
   query?: Q;
   body?: B;
   maxBodyBytes?: number;
+  /** Over maxBodyBytes the answer is 413, unless the route's contract makes it a 400 naming this field. */
+  tooLarge?: { field: string; message: string };
   /** No sign-in needed (the stakeholder view); every other route answers 401 before looking at the input. */
   public?: boolean;
 };
@@ -40,7 +42,7 @@ export function defineRoute<P extends z.ZodType = z.ZodUnknown, Q extends z.ZodT
       const query = spec.query
         ? parseWith(spec.query, Object.fromEntries(new URL(request.url).searchParams), "query")
         : undefined;
-      const body = spec.body ? parseWith(spec.body, await readJsonBody(request, spec.maxBodyBytes ?? DEFAULT_MAX_BODY), "body") : undefined;
+      const body = spec.body ? parseWith(spec.body, await readJsonBody(request, spec.maxBodyBytes ?? DEFAULT_MAX_BODY, spec.tooLarge), "body") : undefined;
       return await handler({ request, principal, params, query, body } as Ctx<P, Q, B>);
     } catch (error) {
       return errorResponse(error);
@@ -54,17 +56,18 @@ function parseWith<S extends z.ZodType>(schema: S, value: unknown, root: string)
   return result.data;
 }
 
-async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+async function readJsonBody(request: Request, maxBytes: number, overLimit?: Spec<z.ZodType, z.ZodType, z.ZodType>["tooLarge"]): Promise<unknown> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/(.+\+)?json\b/i.test(type)) {
     throw new DomainError("unsupported_media_type", 415, "Send the body as JSON (Content-Type: application/json)", {
       "content-type": ["must be application/json"],
     });
   }
+  const tooLargeError = () => (overLimit ? badRequest(overLimit.message, { [overLimit.field]: [overLimit.message] }) : tooLarge(maxBytes));
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw tooLarge(maxBytes);
+  if (declared > maxBytes) throw tooLargeError();
   const text = await request.text();
-  if (Buffer.byteLength(text) > maxBytes) throw tooLarge(maxBytes);
+  if (Buffer.byteLength(text) > maxBytes) throw tooLargeError();
   if (text.trim() === "") throw badRequest("The request body is empty", { body: ["is required"] });
   try {
     return JSON.parse(text);

@@ -6,6 +6,7 @@ import { makeRollout, makeUser } from "@/test/factories";
 import { updateItem } from "@/lib/domain/checklists";
 import { getRolloutState } from "@/lib/domain/rollouts";
 import { createShareToken, revokeShareToken } from "@/lib/domain/tokens";
+import { DELETE as revokeLinkRoute } from "@/app/api/v1/share-links/[id]/route";
 import type { EventEnvelope, JoinAck } from "@/lib/schemas/events";
 import type { ClientToServerEvents, ServerToClientEvents } from "./contract";
 import { createRealtimeServer, type RealtimeServer } from "./server";
@@ -137,10 +138,47 @@ describe("share tokens", () => {
     expect(envelope.type).toBe("item.updated");
     expect(envelope.data).toEqual({ summary: `Checklist: "${item.text}" completed`, item: { id: item.id, state: "DONE" } });
     expect(JSON.stringify(envelope)).not.toContain("private");
+    // Not even who made the change.
+    expect(envelope.actor).toEqual({ id: null, name: "" });
 
     const closed = new Promise<string>((resolve) => client.once("disconnect", resolve));
     await revokeShareToken(commander.principal, share.id);
     expect(await closed).toBe("io server disconnect");
+    const again = await connected(open({ token: share.token })).catch((e: Error) => e);
+    expect(again).toMatchObject({ message: "unauthorized" });
+  });
+
+  it("are disconnected, every open socket of the link, when it is revoked through the API", async () => {
+    const share = await createShareToken(commander.principal, rolloutId);
+    const other = await createShareToken(commander.principal, rolloutId);
+    const pages = [open({ token: share.token }), open({ token: share.token })];
+    const bystander = open({ token: other.token });
+    await Promise.all([...pages, bystander].map(connected));
+    for (const client of [...pages, bystander]) expect(await join(client, { rolloutId })).toMatchObject({ ok: true });
+    const closed = pages.map((client) => new Promise<string>((resolve) => client.once("disconnect", resolve)));
+    const response = await revokeLinkRoute(
+      new Request(`http://localhost/api/v1/share-links/${share.id}`, { method: "DELETE", headers: { authorization: `Bearer ${commander.apiToken}` } }),
+      { params: Promise.resolve({ id: share.id }) },
+    );
+    expect(response.status).toBe(200);
+    expect(await Promise.all(closed)).toEqual(["io server disconnect", "io server disconnect"]);
+    // Another link to the same rollout keeps working and hears the next change.
+    expect(bystander.connected).toBe(true);
+    const item = (await getRolloutState(rolloutId)).items[2]!;
+    const delivered = nextEvent(bystander);
+    await updateItem(engineer.principal, item.id, { state: item.state === "DONE" ? "OPEN" : "DONE" });
+    expect((await delivered).type).toBe("item.updated");
+  });
+
+  it("are disconnected when the link expires while the page is open, and refused after", async () => {
+    // Expiry is a moment in the future; the socket is closed by a timer set for it, not by polling.
+    const share = await createShareToken(commander.principal, rolloutId, { expiresAt: new Date(Date.now() + 3000) });
+    const client = open({ token: share.token });
+    await connected(client);
+    expect(await join(client, { rolloutId })).toMatchObject({ ok: true });
+    const reason = await new Promise<string>((resolve) => client.once("disconnect", resolve));
+    expect(reason).toBe("io server disconnect");
+    expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(share.expiresAt!.toISOString()));
     const again = await connected(open({ token: share.token })).catch((e: Error) => e);
     expect(again).toMatchObject({ message: "unauthorized" });
   });

@@ -57,6 +57,8 @@ export function createRealtimeServer(
   io.on("connection", (socket) => {
     appMetrics().connectedSockets.inc();
     socket.on("disconnect", () => appMetrics().connectedSockets.dec());
+    const principal = socket.data.principal;
+    if (principal.kind === "share" && principal.expiresAt) closeAtExpiry(socket, Date.parse(principal.expiresAt));
     socket.on("join", (request, ack) => {
       if (typeof ack !== "function") return;
       void joinRollout(socket, request).then((response) => {
@@ -143,6 +145,25 @@ async function publishPresence(io: RealtimeServer, rolloutId: string) {
   } catch {
     // Presence is best effort: another process not answering must not break a join.
   }
+}
+
+// setTimeout takes at most 2^31-1 ms (24.8 days); links may live 90 days.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A share link that expires while its status page is open stops working then, as a revoked one does. */
+function closeAtExpiry(socket: RealtimeSocket, expiresAt: number) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = () => {
+    const wait = expiresAt - Date.now();
+    if (wait <= 0) {
+      socket.disconnect(true);
+      return;
+    }
+    timer = setTimeout(arm, Math.min(wait, MAX_TIMER_MS));
+    timer.unref();
+  };
+  arm();
+  socket.on("disconnect", () => clearTimeout(timer));
 }
 
 /** A revoked link stops working at once, including status pages that are already open. */

@@ -4,6 +4,8 @@ import remarkParse from "remark-parse";
 import { unified } from "unified";
 import type { DraftItem, DraftSection, RunbookDraft } from "@/lib/schemas/runbook";
 import { repairMojibake } from "./mojibake";
+import { isWarRoomExport, readWarRoomExport } from "./read-export";
+import { RunbookParseError, summarizeDraft, type RunbookReadResult } from "./result";
 import {
   addContact,
   contactFromLine,
@@ -26,6 +28,8 @@ import { approvalTitle, gateKindOf, isGoNoGo, isSignoffTitle, parseSignoffLine }
 import { clip, collapse, inlineText, labelOf, nodeText, sourceOf, stripDecoration } from "./parse-text";
 import { clockOffset, isClockOnly, parseClock, parseObservationMinutes, parseRelativeOffset } from "./parse-time";
 
+export { RunbookParseError, type RunbookSummary } from "./result";
+
 // The Markdown runbook importer: Markdown in, a RunbookDraft (lib/schemas/runbook.ts) out. Pure: no I/O.
 //
 // The document is parsed with remark (GFM: task lists, tables) and read as a tree, never line by line:
@@ -43,33 +47,8 @@ import { clockOffset, isClockOnly, parseClock, parseObservationMinutes, parseRel
 //   followed by a code block or other block it becomes an item named by the label with the block as note; other
 //   text becomes a note on the item above it, or, when the section has no item above, an item named after the
 //   section (a heading with only a script under it is a step to run).
-
-export class RunbookParseError extends Error {
-  readonly field: string;
-
-  constructor(field: string, message: string) {
-    super(message);
-    this.name = "RunbookParseError";
-    this.field = field;
-  }
-}
-
-export type RunbookSummary = {
-  /** All sections, nested ones included. */
-  sections: number;
-  /** All checklist items, nested ones included; sign-off lines and contact lines are not items. */
-  items: number;
-  /** Items marked done (`[x]`). */
-  checkedItems: number;
-  /** Lines that became part of a sign-off gate (approver lines and form fields such as "Date/Time: ____"). */
-  signoffs: number;
-  contacts: number;
-  phases: number;
-  /** Success criteria across phases. */
-  criteria: number;
-  /** Rollback triggers across phases (not counted in `criteria`). */
-  triggers: number;
-};
+// A War Room export (its first line is the export marker) is not read by these rules but exactly, by
+// read-export.ts, so that importing an export gives back the runbook it was written from.
 
 type DraftPhase = RunbookDraft["phases"][number];
 type DraftCriterion = DraftPhase["criteria"][number];
@@ -287,7 +266,7 @@ function markPhases(sections: RawSection[]): boolean {
   const candidates = allSections(sections).map((section) => ({ section, spec: phaseFromTitle(section.title) }));
   const tiers = candidates.flatMap(({ spec }) => (spec ? [spec.tier] : []));
   if (tiers.length === 0) return true;
-  const tier = Math.min(...tiers);
+  const tier = tiers.reduce((min, t) => (t < min ? t : min));
   for (const { section, spec } of candidates) if (spec?.tier === tier) section.phase = spec;
   return false;
 }
@@ -449,7 +428,7 @@ class DraftBuilder {
     const add = (created: DraftItem[]) => {
       if (created.length === 0) return;
       flushPending();
-      items.push(...created);
+      appendAll(items, created);
       last = items.at(-1);
     };
     const loose = (text: string) => {
@@ -625,7 +604,7 @@ class DraftBuilder {
         if (signoff?.field) context.signoff.fields.push(signoff.field);
         context.signoff.lines++;
         this.signoffs++;
-        items.push(...nested.flatMap((l) => this.listItems(l, context, scope, false)));
+        appendAll(items, nested.flatMap((l) => this.listItems(l, context, scope, false)));
         continue;
       }
 
@@ -635,7 +614,7 @@ class DraftBuilder {
         if (contact) {
           contactIndex++;
           addContact(this.contacts, contact);
-          items.push(...nested.flatMap((l) => this.listItems(l, context, scope, false)));
+          appendAll(items, nested.flatMap((l) => this.listItems(l, context, scope, false)));
           continue;
         }
       }
@@ -746,6 +725,11 @@ function leadingClockOffset(text: string, t0: number | undefined): number | unde
   return match ? clockOffset(match[1] ?? "", t0) : undefined;
 }
 
+/** push(...source) without spreading: a list of 100,000 items must not overflow the call stack. */
+function appendAll<T>(target: T[], source: readonly T[]): void {
+  for (const value of source) target.push(value);
+}
+
 function joinNote(note: string | undefined, text: string): string {
   return note ? `${note}\n\n${text}` : text;
 }
@@ -794,38 +778,13 @@ function blockText(node: RootContent, source: string): string {
   return node.type === "paragraph" ? nodeText(node).trim() : sourceOf(node, source).trim();
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-
-function countItems(items: DraftItem[]): { items: number; checked: number } {
-  let total = 0;
-  let checked = 0;
-  for (const item of items) {
-    const nested = countItems(item.children ?? []);
-    total += 1 + nested.items;
-    checked += (item.state === "DONE" ? 1 : 0) + nested.checked;
-  }
-  return { items: total, checked };
-}
-
-function countSections(sections: DraftSection[]): { sections: number; items: number; checked: number } {
-  let result = { sections: 0, items: 0, checked: 0 };
-  for (const section of sections) {
-    const own = countItems(section.items);
-    const nested = countSections(section.sections ?? []);
-    result = {
-      sections: result.sections + 1 + nested.sections,
-      items: result.items + own.items + nested.items,
-      checked: result.checked + own.checked + nested.checked,
-    };
-  }
-  return result;
-}
-
 /** Reads a Markdown runbook into a draft rollout and counts what it found. Throws RunbookParseError for input that
  * is empty or not Markdown; the caller checks the size. */
-export function parseRunbookMarkdown(markdown: string, opts: { name?: string } = {}): { draft: RunbookDraft; summary: RunbookSummary } {
+export function parseRunbookMarkdown(markdown: string, opts: { name?: string } = {}): RunbookReadResult {
   const source = checkInput(markdown);
   const root = unified().use(remarkParse).use(remarkGfm).parse(source);
+  // War Room's own export is read exactly as it was written (see read-export.ts), not by the heuristics below.
+  if (isWarRoomExport(root)) return readWarRoomExport(root, source, opts);
   if (!hasStructure(root.children)) {
     throw new RunbookParseError("markdown", "No headings, list items or tables found: this does not look like a Markdown runbook.");
   }
@@ -866,17 +825,5 @@ export function parseRunbookMarkdown(markdown: string, opts: { name?: string } =
   const draft: RunbookDraft = { name, service, sections, phases, gates, contacts };
   if (description) draft.description = description;
 
-  const counted = countSections(sections);
-  const criteria = phases.flatMap((p) => p.criteria);
-  const summary: RunbookSummary = {
-    sections: counted.sections,
-    items: counted.items,
-    checkedItems: counted.checked,
-    signoffs: builder.signoffs,
-    contacts: contacts.length,
-    phases: phases.length,
-    criteria: criteria.filter((c) => c.kind === "SUCCESS").length,
-    triggers: criteria.filter((c) => c.kind === "ROLLBACK_TRIGGER").length,
-  };
-  return { draft, summary };
+  return { draft, summary: summarizeDraft(draft, builder.signoffs) };
 }

@@ -98,3 +98,20 @@ export const runbookDraftSchema = z.object({
 
 export type RunbookDraft = z.infer<typeof runbookDraftSchema>;
 export type RunbookDraftInput = z.input<typeof runbookDraftSchema>;
+
+// Importing a Markdown runbook (POST /api/v1/rollouts/import and the import page).
+export const MAX_RUNBOOK_MARKDOWN_BYTES = 1024 * 1024;
+
+const utf8Bytes = (text: string) => new TextEncoder().encode(text).length;
+
+export const importRunbookSchema = z
+  .object({
+    markdown: z
+      .string("must be the runbook's Markdown text")
+      .min(1, "is empty: paste or upload a Markdown runbook")
+      .refine((text) => utf8Bytes(text) <= MAX_RUNBOOK_MARKDOWN_BYTES, "is larger than 1 MB"),
+    // Overrides the name read from the runbook's title.
+    name: z.string("must be text").trim().max(200, "must be at most 200 characters").optional(),
+  })
+  .strict();
+export type ImportRunbookInput = z.infer<typeof importRunbookSchema>;

@@ -2,11 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AppHeader } from "@/components/layout/app-header";
+import { ShareLinksPanel } from "@/components/share/share-links-panel";
 import { SignoffBoard } from "@/components/signoff/signoff-board";
 import { requirePageUser } from "@/lib/auth/page-session";
 import { can } from "@/lib/auth/permissions";
 import { DomainError } from "@/lib/domain/errors";
 import { getRolloutState } from "@/lib/domain/rollouts";
+import { listShareTokens } from "@/lib/domain/tokens";
 
 export const metadata: Metadata = { title: "Sign-off" };
 export const dynamic = "force-dynamic";
@@ -35,6 +37,11 @@ export default async function SignoffPage({ params }: { params: Promise<{ id: st
           </p>
         ) : null}
         <SignoffBoard initialState={state} userRole={user.role} userId={user.userId} />
+        {can(user.role, "share.manage") ? (
+          <div className="mt-6">
+            <ShareLinksPanel rolloutId={id} initialLinks={await listShareTokens(user, id)} />
+          </div>
+        ) : null}
       </main>
     </>
   );
