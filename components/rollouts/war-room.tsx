@@ -58,15 +58,7 @@ export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props
   const updateItem = useMutation({
     mutationFn: ({ item, change }: { item: ItemView; change: Omit<UpdateItemInput, "expectedVersion"> }) =>
       apiFetch<{ item: ItemView }>(`/api/v1/items/${item.id}`, { method: "PATCH", body: { ...change, expectedVersion: item.version } }),
-    // Optimistic: show the change at once, keep the old version so the server's event (version + 1) replaces it.
-    onMutate: async ({ item, change }) => {
-      await queryClient.cancelQueries({ queryKey });
-      queryClient.setQueryData<RolloutState>(queryKey, (s) =>
-        s ? { ...s, items: s.items.map((i) => (i.id === item.id ? { ...i, ...change, note: change.note === undefined ? i.note : change.note } : i)) } : s,
-      );
-      setNotice(null);
-      return { original: item };
-    },
+    onMutate: ({ item }) => ({ original: item }),
     onError: (error, _vars, context) => {
       if (error instanceof ApiError && error.status === 409 && error.body.current) {
         const current = error.body.current as ItemView;
@@ -84,6 +76,20 @@ export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props
       queryClient.setQueryData<RolloutState>(queryKey, (s) => (s ? { ...s, items: replaceItem(s.items, item) } : s));
     },
   });
+
+  /**
+   * Optimistic: the change shows in the same event handler that made it (a controlled checkbox must not
+   * flicker back while the request is out); the old version is kept, so the server's event (version + 1)
+   * replaces it, and a 409 or an error puts back what the server says.
+   */
+  const changeItem = (item: ItemView, change: Omit<UpdateItemInput, "expectedVersion">) => {
+    void queryClient.cancelQueries({ queryKey });
+    queryClient.setQueryData<RolloutState>(queryKey, (s) =>
+      s ? { ...s, items: s.items.map((i) => (i.id === item.id ? { ...i, ...change, note: change.note === undefined ? i.note : change.note } : i)) } : s,
+    );
+    setNotice(null);
+    updateItem.mutate({ item, change });
+  };
 
   const { rollout } = state;
   const currentPhase = state.phases.find((p) => p.status === "ACTIVE" || p.status === "PAUSED");
@@ -150,8 +156,8 @@ export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props
           me={me}
           wall={wall}
           canEdit={canEditItems}
-          onSetState={(item, next) => updateItem.mutate({ item, change: { state: next } })}
-          onSaveNote={(item, note) => updateItem.mutate({ item, change: { note } })}
+          onSetState={(item, next) => changeItem(item, { state: next })}
+          onSaveNote={(item, note) => changeItem(item, { note })}
         />
         <aside className="space-y-4">
           <RolloutActivity state={state} now={now} />

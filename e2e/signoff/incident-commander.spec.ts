@@ -92,7 +92,8 @@ test("the commander signs the go-live gate, promotes canary to 50% and rolls bac
   await c.getByRole("button", { name: "Start rollout (Canary, 10%)" }).click();
   await expect.poll(() => target.state().trafficPercent).toBe(10);
   await expect(engineer.page.getByTestId("rollout-phase")).toHaveText("Canary · 10% traffic");
-  await expect(stakeholder.getByTestId("current-phase")).toHaveText("Canary (10%)");
+  await expect(stakeholder.getByTestId("current-phase")).toHaveText("Canary");
+  await expect(stakeholder.getByTestId("traffic")).toHaveText("10% of traffic");
 
   // Promotion waits for the go/no-go of the 50% phase.
   const promote = c.getByRole("button", { name: "Promote to Half (50%)" });
@@ -104,7 +105,8 @@ test("the commander signs the go-live gate, promotes canary to 50% and rolls bac
   await promote.click();
   await expect.poll(() => target.state().trafficPercent).toBe(50);
   await expect(engineer.page.getByTestId("rollout-phase")).toHaveText("Half · 50% traffic");
-  await expect(stakeholder.getByTestId("current-phase")).toHaveText("Half (50%)");
+  await expect(stakeholder.getByTestId("current-phase")).toHaveText("Half");
+  await expect(stakeholder.getByTestId("traffic")).toHaveText("50% of traffic");
   await expect(stakeholder.getByTestId("updates")).toContainText("Promoted to Half (50% traffic)");
 
   // Roll back: confirm with a reason, look at the dry run first, then run.
