@@ -1,3 +1,4 @@
+import { appMetrics } from "@/lib/observability/metrics";
 import { createHash, randomUUID } from "node:crypto";
 import { getDb, type DbTx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
@@ -335,6 +336,7 @@ async function startRun(action: ActionRow, requester: Requester, run: { reason: 
 /** Calls the target (outside any transaction) and records the outcome. */
 async function executeRun(action: ActionRow, runId: string, actor: Actor, request: OutboundRequest, secrets: string[]): Promise<ActionRunDetailView> {
   const outcome = await callTarget(request, { timeoutMs: action.timeoutMs, secrets });
+  appMetrics().actionRuns.inc({ kind: action.kind, outcome: outcome.ok ? "succeeded" : "failed" });
   // The target has been called: recording what happened must not be lost to a passing database hiccup.
   for (let attempt = 1; ; attempt++) {
     try {

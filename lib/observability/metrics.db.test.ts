@@ -51,5 +51,34 @@ describe("/metrics", () => {
     expect((await fetch(`${url}/metrics`)).status).toBe(401);
     expect((await fetch(`${url}/metrics`, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
     expect((await fetch(`${url}/metrics`, { headers: { authorization: "Bearer scrape-secret" } })).status).toBe(200);
+    delete process.env.WARROOM_METRICS_TOKEN;
+  });
+});
+
+describe("/metrics counts action runs and source errors", () => {
+  it("counts a run by kind and outcome, and a failing metric source", async () => {
+    const { startDemoTarget } = await import("@/lib/demo-target/server");
+    const { createSeedAction, requestActionRun } = await import("@/lib/domain/actions");
+    const { createActionSchema } = await import("@/lib/schemas/actions");
+    const { createTileAs } = await import("@/lib/domain/tiles");
+    const { createMetricPoller } = await import("@/lib/workers/metric-poller");
+    const { SYSTEM_ACTOR } = await import("@/lib/auth/principal");
+    const target = await startDemoTarget({ token: "metrics-test-token" });
+    try {
+      const commander = await makeUser("COMMANDER");
+      const rollout = await makeRollout();
+      const action = await createSeedAction(
+        rollout.id,
+        createActionSchema.parse({ kind: "ROLLBACK", name: "Roll back", url: `${target.url}/api/admin/rollback`, headers: [{ name: "Authorization", value: "Bearer wrong-token", secret: true }], allowedRoles: ["COMMANDER"] }),
+      );
+      await requestActionRun(commander.principal, action.id, { reason: "count me", params: {} }).catch(() => undefined);
+      await createTileAs(SYSTEM_ACTOR, rollout.id, { key: "broken", label: "Broken", sourceKind: "SCRAPE", sourceUrl: `${target.url}/health`, query: "demo_traffic_percent", pollIntervalSeconds: 1 });
+      await createMetricPoller({ timeoutMs: 2000 }).pollDue(Date.now() + 60_000);
+      const text = await (await fetch(`${url}/metrics`)).text();
+      expect(metricValue(text, /^warroom_action_runs_total\{.*kind="ROLLBACK".*outcome="failed"/)).toBeGreaterThanOrEqual(1);
+      expect(metricValue(text, /^warroom_metric_source_errors_total\{.*source="SCRAPE"/)).toBeGreaterThanOrEqual(1);
+    } finally {
+      await target.close();
+    }
   });
 });

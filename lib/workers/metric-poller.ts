@@ -1,3 +1,4 @@
+import { appMetrics } from "@/lib/observability/metrics";
 import { getDb } from "@/lib/db/client";
 import { recordReadings, type TileReading } from "@/lib/domain/metric-samples";
 import { evaluateScrapeQuery, parseScrapeQuery } from "@/lib/metrics/scrape-query";
@@ -51,14 +52,17 @@ export function createMetricPoller(opts: { timeoutMs: number; fetch?: FetchLike 
 
       const at = new Date(now);
       const readings: TileReading[] = [];
-      const failed = (tile: (typeof due)[number], error: unknown): TileReading => ({
-        tileId: tile.id,
-        rolloutId: tile.rolloutId,
-        key: tile.key,
-        at,
-        kind: "error",
-        error: error instanceof SourceError ? error.message : `unexpected error: ${error instanceof Error ? error.message : String(error)}`,
-      });
+      const failed = (tile: (typeof due)[number], error: unknown): TileReading => {
+        appMetrics().sourceErrors.inc({ source: tile.sourceKind });
+        return {
+          tileId: tile.id,
+          rolloutId: tile.rolloutId,
+          key: tile.key,
+          at,
+          kind: "error",
+          error: error instanceof SourceError ? error.message : `unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+        };
+      };
       const read = (tile: (typeof due)[number], value: number | null): TileReading =>
         value === null ? { tileId: tile.id, rolloutId: tile.rolloutId, key: tile.key, at, kind: "no-data" } : { tileId: tile.id, rolloutId: tile.rolloutId, key: tile.key, at, kind: "value", value };
 
