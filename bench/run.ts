@@ -1,11 +1,12 @@
 import os from "node:os";
 import { measureColdStart, type ColdStartResult } from "./cold-start";
 import { measureHttpLoad, type LoadResult } from "./http-load";
+import { measureMetricFanout, type MetricFanoutResult } from "./metric-fanout";
 import { startBenchServer, type BenchServer } from "./server";
 import { ms } from "./stats";
 import { measureTickFanout, type FanoutResult } from "./tick-fanout";
 
-// npm run bench [-- --json] [--only fanout,http,coldstart] [--clients 50,200,1000] [--ticks 100]
+// npm run bench [-- --json] [--only fanout,metrics,http,coldstart] [--clients 50,200,1000] [--ticks 100]
 // Prints figures side by side with their baselines; asserts nothing. Everything runs on 127.0.0.1 and
 // stops by itself.
 
@@ -15,7 +16,7 @@ function arg(name: string): string | undefined {
 }
 
 const json = process.argv.includes("--json");
-const only = new Set((arg("only") ?? "fanout,http,coldstart").split(","));
+const only = new Set((arg("only") ?? "fanout,metrics,http,coldstart").split(","));
 const clientCounts = (arg("clients") ?? "50,200,1000").split(",").map(Number);
 const ticks = Number(arg("ticks") ?? 100);
 const log = (line: string) => (json ? process.stderr.write(line + "\n") : console.log(line));
@@ -30,8 +31,8 @@ async function eventLoopLagP99(server: BenchServer): Promise<number> {
   return Number(line?.split(" ").at(-1)) * 1000;
 }
 
-const results: { tickFanout?: FanoutResult[]; httpLoad?: { runs: LoadResult[]; eventLoopLagP99Ms: number }; coldStart?: ColdStartResult } = {};
-if (only.has("fanout") || only.has("http")) {
+const results: { metricFanout?: MetricFanoutResult[]; tickFanout?: FanoutResult[]; httpLoad?: { runs: LoadResult[]; eventLoopLagP99Ms: number }; coldStart?: ColdStartResult } = {};
+if (only.has("fanout") || only.has("http") || only.has("metrics")) {
   const server = await startBenchServer({ items: 50, env: { WARROOM_BENCH: "1" } });
   try {
     if (only.has("fanout")) {
@@ -40,6 +41,10 @@ if (only.has("fanout") || only.has("http")) {
         log(`tick fan-out: ${clients} clients, ${ticks} ticks (+5 warm-up) …`);
         results.tickFanout.push(await measureTickFanout(server, clients, ticks));
       }
+    }
+    if (only.has("metrics")) {
+      log("metric fan-out: 1000 clients, 10 tiles pushed at 1 Hz for 20 s …");
+      results.metricFanout = await measureMetricFanout(server, { clients: 1000, seconds: 20 });
     }
     if (only.has("http")) {
       log("HTTP load: 100 req/s for 20 s with 200 sockets open …");
@@ -68,6 +73,11 @@ if (json) {
           .join(" | "),
       );
     }
+  }
+  if (results.metricFanout) {
+    console.log("\nMetric fan-out: 10 tiles at 1 Hz to 1000 clients (live messages, volatile)");
+    console.log("path | pushes | expected | delivered | delivered % | server event-loop lag p99 (ms)");
+    for (const r of results.metricFanout) console.log([r.label, r.pushes, r.expected, r.delivered, (r.ratio * 100).toFixed(2), ms(r.eventLoopLagP99Ms)].join(" | "));
   }
   if (results.httpLoad) {
     console.log("\nHTTP at a steady 100 req/s, 200 sockets open (ms)");

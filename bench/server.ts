@@ -7,6 +7,7 @@ import { disconnectDb } from "../lib/db/client";
 import { findFreePort, startEmbeddedPostgres } from "../lib/db/embedded";
 import { migrateDatabase } from "../lib/db/migrator";
 import { createRolloutFromDraft, getRolloutState } from "../lib/domain/rollouts";
+import { createTileAs } from "../lib/domain/tiles";
 import { createApiToken } from "../lib/domain/tokens";
 import { createUser } from "../lib/domain/users";
 import { createMigratedDatabase } from "../test/database";
@@ -14,9 +15,9 @@ import { createMigratedDatabase } from "../test/database";
 // The system under test for benchmarks: a real `npm start` process (production build) on a fresh database,
 // with one admin, one API token and one rollout of `items` checklist items.
 
-export type BenchServer = { url: string; token: string; rolloutId: string; itemIds: string[]; stop: () => Promise<void> };
+export type BenchServer = { url: string; token: string; rolloutId: string; itemIds: string[]; tileKeys: string[]; stop: () => Promise<void> };
 
-export async function startBenchServer(opts: { items: number; env?: Record<string, string> }): Promise<BenchServer> {
+export async function startBenchServer(opts: { items: number; pushTiles?: number; env?: Record<string, string> }): Promise<BenchServer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "warroom-bench-"));
   await chmod(dataDir, 0o755);
   let stopDatabase = async () => {};
@@ -43,6 +44,8 @@ export async function startBenchServer(opts: { items: number; env?: Record<strin
     SYSTEM_ACTOR,
   );
   const itemIds = (await getRolloutState(rollout.id)).items.map((i) => i.id);
+  const tileKeys = Array.from({ length: opts.pushTiles ?? 10 }, (_, n) => `metric_${n + 1}`);
+  for (const key of tileKeys) await createTileAs(SYSTEM_ACTOR, rollout.id, { key, label: key, sourceKind: "PUSH", pollIntervalSeconds: 1 });
   await disconnectDb();
 
   const port = await findFreePort();
@@ -71,6 +74,7 @@ export async function startBenchServer(opts: { items: number; env?: Record<strin
     token,
     rolloutId: rollout.id,
     itemIds,
+    tileKeys,
     stop: async () => {
       await new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
