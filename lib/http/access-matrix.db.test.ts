@@ -205,13 +205,10 @@ const SOCKET_OPERATIONS: SocketOperation[] = [
 
 describe("access matrix (socket)", () => {
   it("gives every caller exactly the expected answer for every command", async () => {
-    const { createServer } = await import("node:http");
     const { io: connect } = await import("socket.io-client");
-    const { createRealtimeServer } = await import("@/lib/realtime/server");
-    const httpServer = createServer();
-    const io = createRealtimeServer(httpServer);
-    await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
-    const url = `http://127.0.0.1:${(httpServer.address() as { port: number }).port}`;
+    const { startRealtimeTestServer } = await import("@/test/realtime-server");
+    const server = await startRealtimeTestServer();
+    const url = server.url;
     const mismatches: string[] = [];
     try {
       for (const op of SOCKET_OPERATIONS) {
@@ -237,7 +234,7 @@ describe("access matrix (socket)", () => {
         }
       }
     } finally {
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await server.close();
     }
     expect(mismatches).toEqual([]);
   }, 180_000);

@@ -1,28 +1,23 @@
-import { createServer, type Server as HttpServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { io as connect } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeRollout, makeUser } from "@/test/factories";
 import { updateItem } from "@/lib/domain/checklists";
 import { getRolloutState } from "@/lib/domain/rollouts";
-import { createRealtimeServer, type RealtimeServer } from "@/lib/realtime/server";
+import { startRealtimeTestServer } from "@/test/realtime-server";
 import { serveMetrics } from "./serve-metrics";
 
 // The app's own /metrics: real HTTP, a real socket and a real write, read back in Prometheus text.
 
-let httpServer: HttpServer;
-let io: RealtimeServer;
+let server: Awaited<ReturnType<typeof startRealtimeTestServer>>;
 let url: string;
 
 beforeAll(async () => {
-  httpServer = createServer((req, res) => (req.url === "/metrics" ? void serveMetrics(req, res) : res.end()));
-  io = createRealtimeServer(httpServer);
-  await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  server = await startRealtimeTestServer((req, res) => (req.url === "/metrics" ? void serveMetrics(req, res) : res.end()));
+  url = server.url;
 });
 afterAll(async () => {
   delete process.env.WARROOM_METRICS_TOKEN;
-  await new Promise<void>((resolve) => io.close(() => resolve()));
+  await server.close();
 });
 
 const metricValue = (text: string, line: RegExp) => Number(text.split("\n").find((l) => line.test(l))?.split(" ").at(-1) ?? Number.NaN);

@@ -1,5 +1,3 @@
-import { createServer, type Server as HttpServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeRollout, makeUser } from "@/test/factories";
@@ -11,7 +9,7 @@ import { createActionSchema } from "@/lib/schemas/actions";
 import type { CommandAck } from "@/lib/schemas/commands";
 import type { EventEnvelope } from "@/lib/schemas/events";
 import type { ClientToServerEvents, ServerToClientEvents } from "./contract";
-import { createRealtimeServer, type RealtimeServer } from "./server";
+import { startRealtimeTestServer } from "@/test/realtime-server";
 
 // Phase control, sign-offs and actions over the socket: the same rules as HTTP (403 for viewers, engineers and
 // share links on every command), and everyone in the room sees the result.
@@ -20,25 +18,22 @@ type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 type User = Awaited<ReturnType<typeof makeUser>>;
 
 const TOKEN = "socket-target-token";
-let httpServer: HttpServer;
-let io: RealtimeServer;
+let server: Awaited<ReturnType<typeof startRealtimeTestServer>>;
 let url: string;
 let target: DemoTarget;
 const clients: Client[] = [];
 let admin: User, commander: User, deputy: User, engineer: User, viewer: User;
 
 beforeAll(async () => {
-  httpServer = createServer();
-  io = createRealtimeServer(httpServer);
-  await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  server = await startRealtimeTestServer();
+  url = server.url;
   target = await startDemoTarget({ token: TOKEN, badBuildAbovePercent: 100 });
   [admin, commander, deputy, engineer, viewer] = await Promise.all([makeUser("ADMIN"), makeUser("COMMANDER", "Cole"), makeUser("COMMANDER"), makeUser("ENGINEER"), makeUser("VIEWER")]);
 });
 
 afterAll(async () => {
   for (const c of clients) c.disconnect();
-  await new Promise<void>((resolve) => io.close(() => resolve()));
+  await server.close();
   await target.close();
 });
 

@@ -1,5 +1,3 @@
-import { createServer, type Server as HttpServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeRollout, makeUser } from "@/test/factories";
@@ -9,7 +7,7 @@ import type { ItemView } from "@/lib/domain/selects";
 import { applyRolloutEvent } from "./apply-event";
 import type { ClientToServerEvents, ServerToClientEvents } from "./contract";
 import { syncRollout } from "./rollout-sync";
-import { createRealtimeServer, type RealtimeServer } from "./server";
+import { startRealtimeTestServer } from "@/test/realtime-server";
 
 // Fault test: 50 clients × 100 ticks while clients' connections are dropped at random and reconnect.
 // Afterwards every client's copy equals the database and no acknowledged tick is lost. Bounded: the chaos
@@ -19,18 +17,15 @@ type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 const CLIENTS = 50;
 const TICKS = 100;
 
-let httpServer: HttpServer;
-let io: RealtimeServer;
+let server: Awaited<ReturnType<typeof startRealtimeTestServer>>;
 let url: string;
 
 beforeAll(async () => {
-  httpServer = createServer();
-  io = createRealtimeServer(httpServer);
-  await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  server = await startRealtimeTestServer();
+  url = server.url;
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => io.close(() => resolve()));
+  await server.close();
 });
 
 const comparable = (items: ItemView[]) =>

@@ -1,26 +1,21 @@
-import { createServer, type Server as HttpServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeRollout, makeUser } from "@/test/factories";
 import { CLIENT_EVENT_NAMES } from "./contract";
-import { createRealtimeServer, type RealtimeServer } from "./server";
+import { startRealtimeTestServer } from "@/test/realtime-server";
 
 // Every client event (CLIENT_EVENT_NAMES, checked complete at compile time) gets hostile payloads. The
 // server answers with a 4xx-shaped ack or ignores it, never crashes, and the socket keeps working.
 
-let httpServer: HttpServer;
-let io: RealtimeServer;
+let server: Awaited<ReturnType<typeof startRealtimeTestServer>>;
 let url: string;
 
 beforeAll(async () => {
-  httpServer = createServer();
-  io = createRealtimeServer(httpServer);
-  await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  server = await startRealtimeTestServer();
+  url = server.url;
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => io.close(() => resolve()));
+  await server.close();
 });
 
 const PAYLOADS: unknown[] = [

@@ -1,5 +1,3 @@
-import { createServer, type Server as HttpServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeRollout, makeUser } from "@/test/factories";
@@ -9,7 +7,7 @@ import { createShareToken, revokeShareToken } from "@/lib/domain/tokens";
 import { DELETE as revokeLinkRoute } from "@/app/api/v1/share-links/[id]/route";
 import type { EventEnvelope, JoinAck } from "@/lib/schemas/events";
 import type { ClientToServerEvents, ServerToClientEvents } from "./contract";
-import { createRealtimeServer, type RealtimeServer } from "./server";
+import { startRealtimeTestServer } from "@/test/realtime-server";
 
 // Real socket.io server on a real HTTP server, real socket.io clients, real Postgres: the realtime contract
 // that the browser, other issues and the benchmark rely on.
@@ -17,18 +15,15 @@ import { createRealtimeServer, type RealtimeServer } from "./server";
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 type User = Awaited<ReturnType<typeof makeUser>>;
 
-let httpServer: HttpServer;
-let io: RealtimeServer;
+let server: Awaited<ReturnType<typeof startRealtimeTestServer>>;
 let url: string;
 const clients: Client[] = [];
 let engineer: User, viewer: User, commander: User;
 let rolloutId: string, otherRolloutId: string;
 
 beforeAll(async () => {
-  httpServer = createServer();
-  io = createRealtimeServer(httpServer);
-  await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  server = await startRealtimeTestServer();
+  url = server.url;
   [engineer, viewer, commander] = await Promise.all([makeUser("ENGINEER", "Erin"), makeUser("VIEWER"), makeUser("COMMANDER")]);
   rolloutId = (await makeRollout()).id;
   otherRolloutId = (await makeRollout()).id;
@@ -36,7 +31,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of clients) c.disconnect();
-  await new Promise<void>((resolve) => io.close(() => resolve()));
+  await server.close();
 });
 
 function open(auth: { token?: string; cookie?: string }): Client {

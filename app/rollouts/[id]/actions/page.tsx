@@ -1,12 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { ActionConfig } from "@/components/actions/action-config";
 import { AppHeader } from "@/components/layout/app-header";
-import { requirePageUser } from "@/lib/auth/page-session";
+import { loadRolloutPage } from "@/lib/auth/page-rollout";
 import { can } from "@/lib/auth/permissions";
-import { DomainError } from "@/lib/domain/errors";
-import { getRolloutState } from "@/lib/domain/rollouts";
 
 export const metadata: Metadata = { title: "Actions" };
 export const dynamic = "force-dynamic";
@@ -14,11 +11,7 @@ export const dynamic = "force-dynamic";
 /** ADMIN: configure the rollout's rollback, kill switch and traffic actions. */
 export default async function ActionsPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const user = await requirePageUser(`/rollouts/${id}/actions`);
-  const state = await getRolloutState(id).catch((error: unknown) => {
-    if (error instanceof DomainError && error.status === 404) notFound();
-    throw error;
-  });
+  const { user, state } = await loadRolloutPage(id, `/rollouts/${id}/actions`);
   return (
     <>
       <AppHeader user={user} />

@@ -1,13 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { AppHeader } from "@/components/layout/app-header";
 import { ShareLinksPanel } from "@/components/share/share-links-panel";
 import { SignoffBoard } from "@/components/signoff/signoff-board";
-import { requirePageUser } from "@/lib/auth/page-session";
+import { loadRolloutPage } from "@/lib/auth/page-rollout";
 import { can } from "@/lib/auth/permissions";
-import { DomainError } from "@/lib/domain/errors";
-import { getRolloutState } from "@/lib/domain/rollouts";
 import { listShareTokens } from "@/lib/domain/tokens";
 
 export const metadata: Metadata = { title: "Sign-off" };
@@ -15,11 +12,7 @@ export const dynamic = "force-dynamic";
 
 export default async function SignoffPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const user = await requirePageUser(`/rollouts/${id}/signoff`);
-  const state = await getRolloutState(id).catch((error: unknown) => {
-    if (error instanceof DomainError && error.status === 404) notFound();
-    throw error;
-  });
+  const { user, state } = await loadRolloutPage(id, `/rollouts/${id}/signoff`);
   return (
     <>
       <AppHeader user={user} />
