@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from "vitest";
 import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRealtimeServer, type RealtimeServer } from "../lib/realtime/server";
@@ -11,5 +12,22 @@ export async function startRealtimeTestServer(handler?: RequestListener): Promis
     io,
     url: `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`,
     close: () => new Promise<void>((resolve) => io.close(() => resolve())),
+  };
+}
+
+/** The same, started before and closed after the calling test file; read `url` inside tests. */
+export function withRealtimeTestServer(handler?: RequestListener): { readonly url: string } {
+  let server: Awaited<ReturnType<typeof startRealtimeTestServer>> | undefined;
+  beforeAll(async () => {
+    server = await startRealtimeTestServer(handler);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  return {
+    get url() {
+      if (!server) throw new Error("the realtime test server is not started yet (use it inside tests)");
+      return server.url;
+    },
   };
 }

@@ -45,10 +45,3 @@ export function errorBody(error: DomainError): ErrorBody {
   return { error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}), ...error.details } };
 }
 
-/** Prisma's "record to update not found" (P2025) becomes our 404; anything else passes through. */
-export function rethrowIfMissing(what: string) {
-  return (error: unknown): never => {
-    if (typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2025") throw notFound(what);
-    throw error;
-  };
-}

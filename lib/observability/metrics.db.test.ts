@@ -1,23 +1,16 @@
 import { io as connect } from "socket.io-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { makeRollout, makeUser } from "@/test/factories";
 import { updateItem } from "@/lib/domain/checklists";
 import { getRolloutState } from "@/lib/domain/rollouts";
-import { startRealtimeTestServer } from "@/test/realtime-server";
+import { withRealtimeTestServer } from "@/test/realtime-server";
 import { serveMetrics } from "./serve-metrics";
 
 // The app's own /metrics: real HTTP, a real socket and a real write, read back in Prometheus text.
 
-let server: Awaited<ReturnType<typeof startRealtimeTestServer>>;
-let url: string;
-
-beforeAll(async () => {
-  server = await startRealtimeTestServer((req, res) => (req.url === "/metrics" ? void serveMetrics(req, res) : res.end()));
-  url = server.url;
-});
-afterAll(async () => {
+const server = withRealtimeTestServer((req, res) => (req.url === "/metrics" ? void serveMetrics(req, res) : res.end()));
+afterAll(() => {
   delete process.env.WARROOM_METRICS_TOKEN;
-  await server.close();
 });
 
 const metricValue = (text: string, line: RegExp) => Number(text.split("\n").find((l) => line.test(l))?.split(" ").at(-1) ?? Number.NaN);
@@ -27,25 +20,25 @@ describe("/metrics", () => {
     const viewer = await makeUser("VIEWER");
     const engineer = await makeUser("ENGINEER");
     const rollout = await makeRollout();
-    const client = connect(url, { auth: { token: viewer.apiToken }, transports: ["websocket"] });
+    const client = connect(server.url, { auth: { token: viewer.apiToken }, transports: ["websocket"] });
     await new Promise<void>((resolve) => client.once("connect", () => resolve()));
-    const before = await (await fetch(`${url}/metrics`)).text();
+    const before = await (await fetch(`${server.url}/metrics`)).text();
     expect(metricValue(before, /^warroom_connected_sockets\{/)).toBe(1);
 
     await updateItem(engineer.principal, (await getRolloutState(rollout.id)).items[0]!.id, { state: "DONE" });
-    const after = await (await fetch(`${url}/metrics`)).text();
+    const after = await (await fetch(`${server.url}/metrics`)).text();
     expect(metricValue(after, /^warroom_events_published_total\{.*type="item.updated"/)).toBeGreaterThanOrEqual(1);
     expect(metricValue(after, /^warroom_fanout_latency_seconds_count/)).toBeGreaterThanOrEqual(1);
 
     client.disconnect();
-    await expect.poll(async () => metricValue(await (await fetch(`${url}/metrics`)).text(), /^warroom_connected_sockets\{/)).toBe(0);
+    await expect.poll(async () => metricValue(await (await fetch(`${server.url}/metrics`)).text(), /^warroom_connected_sockets\{/)).toBe(0);
   });
 
   it("wants the bearer token when WARROOM_METRICS_TOKEN is set", async () => {
     process.env.WARROOM_METRICS_TOKEN = "scrape-secret";
-    expect((await fetch(`${url}/metrics`)).status).toBe(401);
-    expect((await fetch(`${url}/metrics`, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
-    expect((await fetch(`${url}/metrics`, { headers: { authorization: "Bearer scrape-secret" } })).status).toBe(200);
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${server.url}/metrics`, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
+    expect((await fetch(`${server.url}/metrics`, { headers: { authorization: "Bearer scrape-secret" } })).status).toBe(200);
     delete process.env.WARROOM_METRICS_TOKEN;
   });
 });
@@ -69,7 +62,7 @@ describe("/metrics counts action runs and source errors", () => {
       await requestActionRun(commander.principal, action.id, { reason: "count me", params: {} }).catch(() => undefined);
       await createTileAs(SYSTEM_ACTOR, rollout.id, { key: "broken", label: "Broken", sourceKind: "SCRAPE", sourceUrl: `${target.url}/health`, query: "demo_traffic_percent", pollIntervalSeconds: 1 });
       await createMetricPoller({ timeoutMs: 2000 }).pollDue(Date.now() + 60_000);
-      const text = await (await fetch(`${url}/metrics`)).text();
+      const text = await (await fetch(`${server.url}/metrics`)).text();
       expect(metricValue(text, /^warroom_action_runs_total\{.*kind="ROLLBACK".*outcome="failed"/)).toBeGreaterThanOrEqual(1);
       expect(metricValue(text, /^warroom_metric_source_errors_total\{.*source="SCRAPE"/)).toBeGreaterThanOrEqual(1);
     } finally {

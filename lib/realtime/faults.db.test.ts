@@ -1,5 +1,5 @@
 import { io as connect, type Socket } from "socket.io-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { makeRollout, makeUser } from "@/test/factories";
 import { updateItem } from "@/lib/domain/checklists";
 import { getRolloutState, type RolloutState } from "@/lib/domain/rollouts";
@@ -7,7 +7,7 @@ import type { ItemView } from "@/lib/domain/selects";
 import { applyRolloutEvent } from "./apply-event";
 import type { ClientToServerEvents, ServerToClientEvents } from "./contract";
 import { syncRollout } from "./rollout-sync";
-import { startRealtimeTestServer } from "@/test/realtime-server";
+import { withRealtimeTestServer } from "@/test/realtime-server";
 
 // Fault test: 50 clients × 100 ticks while clients' connections are dropped at random and reconnect.
 // Afterwards every client's copy equals the database and no acknowledged tick is lost. Bounded: the chaos
@@ -17,16 +17,7 @@ type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 const CLIENTS = 50;
 const TICKS = 100;
 
-let server: Awaited<ReturnType<typeof startRealtimeTestServer>>;
-let url: string;
-
-beforeAll(async () => {
-  server = await startRealtimeTestServer();
-  url = server.url;
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = withRealtimeTestServer();
 
 const comparable = (items: ItemView[]) =>
   Object.fromEntries(items.map((i) => [i.id, { state: i.state, version: i.version, note: i.note, checkedBy: i.checkedBy?.id ?? null }]));
@@ -40,7 +31,7 @@ describe("realtime under random disconnects", () => {
 
     const copies: { state: RolloutState; socket: Client }[] = [];
     for (let n = 0; n < CLIENTS; n++) {
-      const socket: Client = connect(url, {
+      const socket: Client = connect(server.url, {
         auth: { token: viewer.apiToken },
         transports: ["websocket"],
         reconnectionDelay: 20,

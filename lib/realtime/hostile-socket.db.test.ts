@@ -1,22 +1,13 @@
 import { io as connect, type Socket } from "socket.io-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { makeRollout, makeUser } from "@/test/factories";
 import { CLIENT_EVENT_NAMES } from "./contract";
-import { startRealtimeTestServer } from "@/test/realtime-server";
+import { withRealtimeTestServer } from "@/test/realtime-server";
 
 // Every client event (CLIENT_EVENT_NAMES, checked complete at compile time) gets hostile payloads. The
 // server answers with a 4xx-shaped ack or ignores it, never crashes, and the socket keeps working.
 
-let server: Awaited<ReturnType<typeof startRealtimeTestServer>>;
-let url: string;
-
-beforeAll(async () => {
-  server = await startRealtimeTestServer();
-  url = server.url;
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = withRealtimeTestServer();
 
 const PAYLOADS: unknown[] = [
   undefined,
@@ -40,7 +31,7 @@ describe("hostile socket input", () => {
   it("acks every bad payload with a 4xx (or ignores it) and keeps the connection usable", async () => {
     const viewer = await makeUser("VIEWER");
     const rollout = await makeRollout();
-    const socket: Socket = connect(url, { auth: { token: viewer.apiToken }, transports: ["websocket"], reconnection: false });
+    const socket: Socket = connect(server.url, { auth: { token: viewer.apiToken }, transports: ["websocket"], reconnection: false });
     await new Promise<void>((resolve, reject) => {
       socket.once("connect", () => resolve());
       socket.once("connect_error", reject);
@@ -69,13 +60,13 @@ describe("hostile socket input", () => {
   it("drops a client that sends more than the payload limit, and keeps serving others", async () => {
     const viewer = await makeUser("VIEWER");
     const rollout = await makeRollout();
-    const greedy: Socket = connect(url, { auth: { token: viewer.apiToken }, transports: ["websocket"], reconnection: false });
+    const greedy: Socket = connect(server.url, { auth: { token: viewer.apiToken }, transports: ["websocket"], reconnection: false });
     await new Promise<void>((resolve) => greedy.once("connect", () => resolve()));
     const dropped = new Promise<string>((resolve) => greedy.once("disconnect", resolve));
     greedy.emit("join", { rolloutId: "x".repeat(200_000) });
     expect(await dropped).toBe("transport close");
 
-    const polite: Socket = connect(url, { auth: { token: viewer.apiToken }, transports: ["websocket"], reconnection: false });
+    const polite: Socket = connect(server.url, { auth: { token: viewer.apiToken }, transports: ["websocket"], reconnection: false });
     await new Promise<void>((resolve) => polite.once("connect", () => resolve()));
     expect(((await polite.emitWithAck("join", { rolloutId: rollout.id })) as { ok: boolean }).ok).toBe(true);
     polite.disconnect();
