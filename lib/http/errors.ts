@@ -54,3 +54,10 @@ export function errorResponse(error: unknown): Response {
   const headers: Record<string, string> = domain.status === 503 ? { "retry-after": "2" } : {};
   return Response.json(errorBody(domain), { status: domain.status, headers });
 }
+
+/** The socket's form of the same answer: `{ ok: false, error: { code, message, fields?, status } }` for an ack. */
+export function errorAck(error: unknown) {
+  const domain = toDomainError(error);
+  if (domain.status >= 500 && domain.code === "internal") console.error("[warroom] unhandled socket error", error);
+  return { ok: false as const, error: { ...errorBody(domain).error, status: domain.status } };
+}

@@ -1,10 +1,9 @@
 import { requirePermission } from "@/lib/auth/session";
 import type { Principal } from "@/lib/auth/principal";
 import { approveActionRun, dryRunAction, failedRunError, rejectActionRun, requestActionRun } from "@/lib/domain/actions";
-import { errorBody } from "@/lib/domain/errors";
 import { abortRollout, pausePhase, promotePhase, resumePhase, startRollout } from "@/lib/domain/phases";
 import { recordSignOff } from "@/lib/domain/signoffs";
-import { invalidInput, toDomainError } from "@/lib/http/errors";
+import { errorAck, invalidInput } from "@/lib/http/errors";
 import { commandSchema, type Command, type CommandAck } from "@/lib/schemas/commands";
 
 // The socket's `command` handler: parse with the shared schemas, check the permission as the HTTP route does,
@@ -16,9 +15,7 @@ export async function runCommand(principal: Principal, request: unknown): Promis
     if (!parsed.success) throw invalidInput(parsed.error, "command");
     return { ok: true, result: await dispatch(principal, parsed.data) };
   } catch (error) {
-    const domain = toDomainError(error);
-    if (domain.status >= 500 && domain.code === "internal") console.error("[warroom] unhandled socket command error", error);
-    return { ok: false, error: { ...errorBody(domain).error, status: domain.status } };
+    return errorAck(error);
   }
 }
 

@@ -3,8 +3,7 @@ import { Server, type Socket } from "socket.io";
 import { authenticate, requireRolloutRead } from "@/lib/auth/session";
 import { currentSeq, listEventsAfter } from "@/lib/domain/events";
 import { toPublicEvent } from "@/lib/domain/public-view";
-import { invalidInput, toDomainError } from "@/lib/http/errors";
-import { errorBody } from "@/lib/domain/errors";
+import { errorAck, invalidInput, toDomainError } from "@/lib/http/errors";
 import { joinRequestSchema, type EventEnvelope, type JoinAck } from "@/lib/schemas/events";
 import {
   publicRolloutRoom,
@@ -84,8 +83,7 @@ export function createRealtimeServer(
       }
       if (typeof ack !== "function") return;
       if (parsed.success) return ack({ ok: true });
-      const error = invalidInput(parsed.error, "leave");
-      ack({ ok: false, error: { ...errorBody(error).error, status: error.status } });
+      ack(errorAck(invalidInput(parsed.error, "leave")));
     });
   });
 
@@ -115,8 +113,7 @@ async function joinRollout(socket: RealtimeSocket, request: unknown): Promise<Jo
     const events = reader.kind === "share" ? page.events.map(toPublicEvent) : page.events;
     return { ok: true, lastSeq: page.lastSeq, events, truncated: page.truncated };
   } catch (error) {
-    const domain = toDomainError(error);
-    return { ok: false, error: { ...errorBody(domain).error, status: domain.status } };
+    return errorAck(error);
   }
 }
 
