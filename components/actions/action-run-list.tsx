@@ -47,7 +47,7 @@ export function ActionRunList({ runs, now, limit = 8 }: { runs: ActionRunView[];
               {run.responseStatus !== null ? <span className="text-xs text-slate-500">HTTP {run.responseStatus}</span> : null}
               {run.durationMs !== null ? <span className="text-xs text-slate-500">{run.durationMs} ms</span> : null}
               {run.attempts > 1 ? <span className="text-xs text-slate-500">{run.attempts} attempts</span> : null}
-              <time className="ml-auto text-xs text-slate-500" dateTime={run.createdAt}>
+              <time className="ml-auto text-xs text-slate-500" dateTime={run.createdAt} suppressHydrationWarning>
                 {formatAgo(run.createdAt, now)}
               </time>
             </div>

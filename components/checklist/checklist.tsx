@@ -167,14 +167,14 @@ function ItemRow({ item, ...props }: { item: ItemNode } & RowProps) {
           <div className="flex flex-wrap gap-x-3 text-xs text-slate-500">
             {item.ownerName ? <span>{item.ownerName}</span> : null}
             {item.dueOffsetMinutes !== null ? (
-              <span className={overdue ? "font-semibold text-breach" : ""}>
+              <span className={overdue ? "font-semibold text-breach" : ""} suppressHydrationWarning>
                 {formatTOffset(item.dueOffsetMinutes)}
                 {overdue ? " · overdue" : ""}
               </span>
             ) : null}
             {item.state !== "OPEN" && item.state !== "DONE" ? <span className="font-semibold text-warn">{STATE_LABEL[item.state]}</span> : null}
             {item.checkedBy ? (
-              <span data-testid="checked-by">
+              <span data-testid="checked-by" suppressHydrationWarning>
                 {STATE_LABEL[item.state].toLowerCase()} by {item.checkedBy.name}
                 {item.checkedAt ? ` at ${new Date(item.checkedAt).toLocaleTimeString()}` : ""}
               </span>

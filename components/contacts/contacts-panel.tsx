@@ -15,12 +15,12 @@ export function ContactsPanel({ contacts, clockStart, now }: { contacts: Contact
   return (
     <section className="rounded-lg border border-slate-200 bg-white p-3" aria-label="Contacts">
       <h2 className="mb-2 font-semibold">On call and escalation</h2>
-      <div className="mb-2 text-sm" data-testid="on-call-now">
+      <div className="mb-2 text-sm" data-testid="on-call-now" suppressHydrationWarning>
         <span className="text-slate-500">On call now: </span>
         {onCall.length ? onCall.map((c) => `${c.name}${c.phone ? ` (${c.phone})` : ""}`).join(", ") : "nobody listed"}
       </div>
       {next ? (
-        <div className="mb-2 rounded bg-amber-50 px-2 py-1 text-sm text-warn" data-testid="next-escalation">
+        <div className="mb-2 rounded bg-amber-50 px-2 py-1 text-sm text-warn" data-testid="next-escalation" suppressHydrationWarning>
           Next: L{next.level} {next.contacts.map((c) => c.name).join(", ")} {minutesUntil(next.at!, now)}
         </div>
       ) : null}

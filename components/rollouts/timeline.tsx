@@ -24,7 +24,7 @@ export function Timeline({ rolloutId, lastSeq, live }: { rolloutId: string; last
       <ol className="space-y-1 text-sm" data-testid="timeline">
         {events.map((e) => (
           <li key={e.seq} className="flex gap-2">
-            <time className="shrink-0 text-xs text-slate-500" dateTime={e.at}>
+            <time className="shrink-0 text-xs text-slate-500" dateTime={e.at} suppressHydrationWarning>
               {new Date(e.at).toLocaleTimeString()}
             </time>
             <span>

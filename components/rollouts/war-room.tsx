@@ -110,12 +110,12 @@ export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props
           {currentPhase ? `${currentPhase.name} · ${currentPhase.trafficPercent}% traffic` : "Not started"}
         </span>
         {tNow ? (
-          <span className={`font-mono ${wall ? "text-2xl" : "text-sm"}`} title="Now relative to the planned go-live (T0)" data-testid="t-now">
+          <span className={`font-mono ${wall ? "text-2xl" : "text-sm"}`} title="Now relative to the planned go-live (T0)" data-testid="t-now" suppressHydrationWarning>
             {tNow}
           </span>
         ) : null}
         {elapsed ? (
-          <span className={`font-mono ${wall ? "text-2xl" : "text-sm"}`} title="Since the rollout started">
+          <span className={`font-mono ${wall ? "text-2xl" : "text-sm"}`} title="Since the rollout started" suppressHydrationWarning>
             ⏱ {elapsed}
           </span>
         ) : null}

@@ -30,7 +30,7 @@ export function GateEvidencePanel({ gate, state, now }: { gate: GateView; state:
                 <li key={c.id}>
                   <span className={CRITERION_STYLE[c.state] ?? ""}>{CRITERION_LABEL[c.state] ?? c.state}</span> · {c.description}
                   {c.lastValue !== null ? ` · now ${c.lastValue}${c.unit ?? ""}` : ""}
-                  <span className="text-xs text-slate-500"> · {c.lastEvaluatedAt ? `evaluated ${formatAgo(c.lastEvaluatedAt, now)}` : "not evaluated yet"}</span>
+                  <span className="text-xs text-slate-500" suppressHydrationWarning> · {c.lastEvaluatedAt ? `evaluated ${formatAgo(c.lastEvaluatedAt, now)}` : "not evaluated yet"}</span>
                 </li>
               ))}
             </ul>

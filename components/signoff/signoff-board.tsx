@@ -98,7 +98,9 @@ function GateCard({ gate, state, now, canSign }: { gate: GateView; state: Rollou
           {gate.signatures.map((s) => (
             <li key={s.id}>
               <span className={s.decision === "GO" ? "font-semibold text-ok" : "font-semibold text-breach"}>{s.decision === "GO" ? "GO" : "NO-GO"}</span> by {s.signer.name} ({s.signerRole}) at{" "}
-              {new Date(s.createdAt).toLocaleString()}
+              <time dateTime={s.createdAt} suppressHydrationWarning>
+                {new Date(s.createdAt).toLocaleString()}
+              </time>
               {s.trafficPercent !== null ? <span> · initial traffic {s.trafficPercent}%</span> : null}
               {s.comment ? <span className="text-slate-600"> — “{s.comment}”</span> : null}
               <SignedEvidence evidence={s.evidence} />
