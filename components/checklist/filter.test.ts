@@ -17,6 +17,8 @@ const item = (id: string, over: Partial<ItemView> = {}): ItemView => ({
   checkedAt: null,
   checkedBy: null,
   note: null,
+  stateReason: null,
+  copiedFromId: null,
   version: 1,
   updatedAt: "2026-01-01T00:00:00.000Z",
   ...over,

@@ -19,6 +19,12 @@ const PERMISSIONS = {
   "action.configure": ["ADMIN"],
   "share.manage": ["ADMIN", "COMMANDER"],
   "metrics.push": ["ADMIN", "COMMANDER", "ENGINEER"],
+  // Change the checklist of a plan, also mid-run: add, edit, move, assign, skip or block, delete (and undo).
+  "plan.checklist": ["ADMIN", "COMMANDER", "ENGINEER"],
+  // Change phases, criteria and triggers, gates and contacts (lib/domain/edit-rules.ts says what still may change).
+  "plan.structure": ["ADMIN", "COMMANDER"],
+  // Run any rollout as a rehearsal (a copy), and re-baseline its plan from a rehearsal's timings.
+  "rollout.rehearse": ["ADMIN", "COMMANDER"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -307,6 +307,28 @@ async function startRun(action: ActionRow, requester: Requester, run: { reason: 
     }
     await loadAction(action.id, tx); // not deleted in the meantime
     const now = new Date();
+    // A rehearsal never calls the real target: its runs are recorded as dry runs (what would have been sent).
+    const rehearsal = (await tx.rollout.findUniqueOrThrow({ where: { id: action.rolloutId }, select: { isRehearsal: true } })).isRehearsal;
+    if (rehearsal) {
+      const dry = await tx.actionRun.create({
+        data: {
+          actionId: action.id,
+          rolloutId: action.rolloutId,
+          requestedById: requester.userId,
+          status: "DRY_RUN",
+          reason: run.reason,
+          params: run.params,
+          idempotencyKey: run.idempotencyKey,
+          request: rendered.shown,
+          createdAt: now,
+          startedAt: now,
+          finishedAt: now,
+        },
+        select: actionRunDetailSelect,
+      });
+      await record("action.run.finished", { run: runSummary(jsonify(dry)), rehearsal: true });
+      return { run: dry, replayed: false };
+    }
     const created = await tx.actionRun.create({
       data: {
         actionId: action.id,

@@ -30,6 +30,7 @@ function describeRun(type: string, run: Run | undefined): string | null {
     case "action.run.started":
       return `${what} started`;
     case "action.run.finished":
+      if (run.status === "DRY_RUN") return `${what} dry-run (rehearsal: the target was not called)`;
       return run.status === "SUCCEEDED"
         ? `${what} succeeded`
         : `${what} failed${run.responseStatus ? ` (HTTP ${run.responseStatus})` : " (target unreachable or timed out)"}`;
@@ -156,6 +157,7 @@ export function describeEvent(envelope: Pick<EventEnvelope, "type" | "data">): s
     case "share.revoked":
       return "Stakeholder link revoked";
     default:
-      return describePublicEvent(envelope) ?? envelope.type;
+      // Plan edits carry a member-facing `summary` (contacts, criteria details) beside any publicSummary.
+      return (typeof data.summary === "string" ? data.summary : null) ?? describePublicEvent(envelope) ?? envelope.type;
   }
 }

@@ -44,3 +44,8 @@ export async function countUsers() {
 export async function findUserForPrincipal(userId: string) {
   return getDb().user.findUnique({ where: { id: userId }, select: { id: true, email: true, name: true, role: true } });
 }
+
+/** Everyone an item can be assigned to (name and role only), for the plan editor's owner picker. */
+export async function listAssignableUsers() {
+  return getDb().user.findMany({ select: { id: true, name: true, role: true }, orderBy: { name: "asc" } });
+}

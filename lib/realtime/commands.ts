@@ -1,6 +1,7 @@
 import { requirePermission } from "@/lib/auth/session";
 import type { Principal } from "@/lib/auth/principal";
 import { approveActionRun, dryRunAction, failedRunError, rejectActionRun, requestActionRun } from "@/lib/domain/actions";
+import { applyPlanEdit, planEditPermission } from "@/lib/domain/plan-edits";
 import { abortRollout, pausePhase, promotePhase, resumePhase, startRollout } from "@/lib/domain/phases";
 import { recordSignOff } from "@/lib/domain/signoffs";
 import { errorAck, invalidInput } from "@/lib/http/errors";
@@ -31,6 +32,8 @@ async function dispatch(principal: Principal, command: Command): Promise<unknown
       return resumePhase(requirePermission(principal, "phase.control"), command.rolloutId, command.input);
     case "rollout.abort":
       return abortRollout(requirePermission(principal, "phase.control"), command.rolloutId, command.input);
+    case "plan.edit":
+      return applyPlanEdit(requirePermission(principal, planEditPermission(command.input)), command.rolloutId, command.input);
     case "gate.sign":
       return recordSignOff(requirePermission(principal, "signoff.sign"), command.gateId, command.input);
     case "action.run": {

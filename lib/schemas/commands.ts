@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { dryRunActionSchema, rejectActionRunSchema, runActionSchema } from "./actions";
 import { idSchema } from "./common";
+import { planEditSchema } from "./plan";
 import { abortRolloutSchema, pausePhaseSchema, promotePhaseSchema, resumePhaseSchema, startRolloutSchema } from "./phases";
 import { recordSignOffSchema } from "./signoff";
 
@@ -16,6 +17,7 @@ export const commandSchema = z.discriminatedUnion("type", [
   rolloutCommand("rollout.pause", pausePhaseSchema),
   rolloutCommand("rollout.resume", resumePhaseSchema),
   rolloutCommand("rollout.abort", abortRolloutSchema),
+  rolloutCommand("plan.edit", planEditSchema),
   z.object({ type: z.literal("gate.sign"), gateId: idSchema, input: recordSignOffSchema }).strict(),
   z.object({ type: z.literal("action.run"), actionId: idSchema, input: runActionSchema }).strict(),
   z.object({ type: z.literal("action.dryRun"), actionId: idSchema, input: dryRunActionSchema }).strict(),

@@ -10,9 +10,15 @@ export const GET = defineRoute({}, async ({ principal }) => {
   return ok({ rollouts: await listRollouts() });
 });
 
-/** Create a rollout from a structured runbook (sections, items, phases, gates, contacts). ADMIN only. */
+/**
+ * Create a rollout from a structured runbook (sections, items, phases, gates, contacts), or from scratch with only
+ * name, service, plannedStartAt and description (everything else is added by editing the plan). ADMIN only.
+ */
 export const POST = defineRoute(
-  { body: runbookDraftSchema.extend({ plannedStartAt: z.iso.datetime({ offset: true }).optional() }), maxBodyBytes: 1024 * 1024 },
+  {
+    body: runbookDraftSchema.extend({ sections: runbookDraftSchema.shape.sections.default([]), plannedStartAt: z.iso.datetime({ offset: true }).optional() }),
+    maxBodyBytes: 1024 * 1024,
+  },
   async ({ principal, body }) => {
     const user = requirePermission(principal, "rollout.configure");
     const { plannedStartAt, ...draft } = body;
