@@ -25,6 +25,14 @@ import { POST as runActionRoute } from "@/app/api/v1/actions/[id]/runs/route";
 import { POST as dryRunRoute } from "@/app/api/v1/actions/[id]/dry-run/route";
 import { POST as approveRunRoute } from "@/app/api/v1/action-runs/[id]/approve/route";
 import { POST as rejectRunRoute } from "@/app/api/v1/action-runs/[id]/reject/route";
+import { PATCH as updateRolloutRoute } from "@/app/api/v1/rollouts/[id]/route";
+import { POST as editPlanRoute } from "@/app/api/v1/rollouts/[id]/plan/route";
+import { POST as cloneRoute } from "@/app/api/v1/rollouts/[id]/clone/route";
+import { POST as rehearsalsRoute } from "@/app/api/v1/rollouts/[id]/rehearsals/route";
+import { GET as rehearsalReportRoute } from "@/app/api/v1/rollouts/[id]/rehearsal-report/route";
+import { POST as rebaselineRoute } from "@/app/api/v1/rollouts/[id]/rebaseline/route";
+import { POST as testTileRoute } from "@/app/api/v1/rollouts/[id]/tiles/test/route";
+import { createRehearsal } from "@/lib/domain/rollout-copies";
 import { afterAll } from "vitest";
 import { SYSTEM_ACTOR } from "@/lib/auth/principal";
 import { startDemoTarget, type DemoTarget } from "@/lib/demo-target/server";
@@ -38,9 +46,10 @@ import { createActionSchema } from "@/lib/schemas/actions";
 
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 type Fixture = Awaited<ReturnType<typeof freshRollout>>;
+type Stage = "draft" | "started" | "paused" | "rehearsed";
 type Operation = {
   name: string;
-  stage?: "draft" | "started" | "paused";
+  stage?: Stage;
   handler: Handler;
   params: (f: Fixture) => Record<string, string>;
   body: (f: Fixture) => unknown;
@@ -60,7 +69,7 @@ const override = { reason: "access matrix: gates are not under test" };
  * action (and a kill switch under the two-person rule with a pending request), all against a real demo target.
  * `stage` puts the rollout where the operation applies (started for promote/pause/abort, paused for resume).
  */
-async function freshRollout(stage: "draft" | "started" | "paused" = "draft") {
+async function freshRollout(stage: Stage = "draft") {
   const rollout = await makeRollout({
     ...smallRunbook(),
     phases: [
@@ -77,9 +86,15 @@ async function freshRollout(stage: "draft" | "started" | "paused" = "draft") {
     createActionSchema.parse({ kind: "KILL_SWITCH", name: "Kill", url: `${target.url}/api/admin/feature-flags`, headers, bodyTemplate: '{"killSwitch": true}', allowedRoles: ["COMMANDER", "ADMIN"], requiresSecondApprover: true }),
   );
   const pending = await requestActionRun(fixtureCommander.principal, killSwitch.id, { reason: "needs a second person", params: {} });
-  if (stage !== "draft") await startRollout(fixtureCommander.principal, rollout.id, { override });
+  if (stage === "started" || stage === "paused") await startRollout(fixtureCommander.principal, rollout.id, { override });
   if (stage === "paused") await pausePhase(fixtureCommander.principal, rollout.id, { reason: "matrix" });
+  // A rehearsal of it that has started (for the report and re-baseline).
+  const rehearsalId = stage === "rehearsed" ? (await createRehearsal(fixtureCommander.principal, rollout.id, {})).id : rollout.id;
+  if (stage === "rehearsed") await startRollout(fixtureCommander.principal, rehearsalId, { override });
   return {
+    rehearsalId,
+    sectionId: state.sections[0]!.id,
+    phaseId: state.phases[0]!.id,
     rolloutId: rollout.id,
     itemId: state.items[0]!.id,
     goLiveGateId: state.gates.find((g) => g.kind === "GO_LIVE")!.id,
@@ -129,6 +144,20 @@ const OPERATIONS: Operation[] = [
   // The request was made by the fixture's commander: every other commander or admin may approve it.
   { name: "approve a two-person request", handler: approveRunRoute, params: (f) => ({ id: f.pendingRunId }), body: () => ({}), allowed: ["ADMIN", "COMMANDER"] },
   { name: "reject a two-person request", handler: rejectRunRoute, params: (f) => ({ id: f.pendingRunId }), body: () => ({ reason: "not now" }), allowed: ["ADMIN", "COMMANDER"] },
+  { name: "change rollout settings / template / archive", handler: updateRolloutRoute, params: (f) => ({ id: f.rolloutId }), body: () => ({ isTemplate: true }), allowed: ["ADMIN"] },
+  { name: "plan: add an item", handler: editPlanRoute, params: (f) => ({ id: f.rolloutId }), body: (f) => ({ op: "item.add", sectionId: f.sectionId, text: "matrix" }), allowed: ["ADMIN", "COMMANDER", "ENGINEER"] },
+  { name: "plan: skip an item with a reason", handler: editPlanRoute, params: (f) => ({ id: f.rolloutId }), body: (f) => ({ op: "item.mark", itemId: f.itemId, state: "SKIPPED", reason: "matrix" }), allowed: ["ADMIN", "COMMANDER", "ENGINEER"] },
+  { name: "plan: delete an item", handler: editPlanRoute, params: (f) => ({ id: f.rolloutId }), body: (f) => ({ op: "item.delete", itemId: f.itemId }), allowed: ["ADMIN", "COMMANDER", "ENGINEER"] },
+  { name: "plan: add a section", handler: editPlanRoute, params: (f) => ({ id: f.rolloutId }), body: () => ({ op: "section.add", title: "matrix" }), allowed: ["ADMIN", "COMMANDER", "ENGINEER"] },
+  { name: "plan: add a phase", handler: editPlanRoute, params: (f) => ({ id: f.rolloutId }), body: () => ({ op: "phase.add", name: "matrix", trafficPercent: 5 }), allowed: ["ADMIN", "COMMANDER"] },
+  { name: "plan: edit a criterion", handler: editPlanRoute, params: (f) => ({ id: f.rolloutId }), body: (f) => ({ op: "criterion.edit", criterionId: f.criterionId, threshold: 2 }), allowed: ["ADMIN", "COMMANDER"] },
+  { name: "plan: add a gate", handler: editPlanRoute, params: (f) => ({ id: f.rolloutId }), body: (f) => ({ op: "gate.add", kind: "GO_NO_GO", name: "matrix", requiredRoles: ["COMMANDER"], phaseId: f.phaseId }), allowed: ["ADMIN", "COMMANDER"] },
+  { name: "plan: add a contact", handler: editPlanRoute, params: (f) => ({ id: f.rolloutId }), body: () => ({ op: "contact.add", role: "DBA", name: "Dee", phone: "+1 555 0100" }), allowed: ["ADMIN", "COMMANDER"] },
+  { name: "clone a rollout", handler: cloneRoute, params: (f) => ({ id: f.rolloutId }), body: () => ({}), allowed: ["ADMIN"] },
+  { name: "run as a rehearsal", handler: rehearsalsRoute, params: (f) => ({ id: f.rolloutId }), body: () => ({}), allowed: ["ADMIN", "COMMANDER"] },
+  { name: "read a rehearsal report", stage: "rehearsed", handler: rehearsalReportRoute, params: (f) => ({ id: f.rehearsalId }), body: () => ({}), allowed: ALL },
+  { name: "re-baseline from a rehearsal", stage: "rehearsed", handler: rebaselineRoute, params: (f) => ({ id: f.rehearsalId }), body: () => ({}), allowed: ["ADMIN", "COMMANDER"] },
+  { name: "test a tile source", handler: testTileRoute, params: (f) => ({ id: f.rolloutId }), body: () => ({ key: "up", label: "Up", sourceKind: "SCRAPE", sourceUrl: `${target.url}/metrics`, query: "demo_traffic_percent" }), allowed: ["ADMIN"] },
 ];
 
 type Caller = { label: string; headers: (f: Fixture) => Promise<Record<string, string>>; role?: Role; via?: "session" | "apiToken" };
@@ -184,7 +213,7 @@ describe("access matrix (HTTP)", () => {
     }
     expect(mismatches).toEqual([]);
     expect(table.length).toBe(OPERATIONS.length * callers.length);
-  }, 120_000);
+  }, 300_000);
 });
 
 // The same matrix over the socket: `command` runs the same operations; a caller that cannot connect gets the
@@ -201,6 +230,10 @@ const SOCKET_OPERATIONS: SocketOperation[] = [
   { name: "dry run", command: (f) => ({ type: "action.dryRun", actionId: f.actionId, input: { reason: "matrix" } }), allowed: ["ADMIN", "COMMANDER"] },
   { name: "approve", command: (f) => ({ type: "actionRun.approve", runId: f.pendingRunId, input: {} }), allowed: ["ADMIN", "COMMANDER"] },
   { name: "reject", command: (f) => ({ type: "actionRun.reject", runId: f.pendingRunId, input: {} }), allowed: ["ADMIN", "COMMANDER"] },
+  { name: "plan: add an item", command: (f) => ({ type: "plan.edit", rolloutId: f.rolloutId, input: { op: "item.add", sectionId: f.sectionId, text: "matrix" } }), allowed: ["ADMIN", "COMMANDER", "ENGINEER"] },
+  { name: "plan: delete an item", command: (f) => ({ type: "plan.edit", rolloutId: f.rolloutId, input: { op: "item.delete", itemId: f.itemId } }), allowed: ["ADMIN", "COMMANDER", "ENGINEER"] },
+  { name: "plan: add a phase", command: (f) => ({ type: "plan.edit", rolloutId: f.rolloutId, input: { op: "phase.add", name: "matrix", trafficPercent: 5 } }), allowed: ["ADMIN", "COMMANDER"] },
+  { name: "plan: add a contact", command: (f) => ({ type: "plan.edit", rolloutId: f.rolloutId, input: { op: "contact.add", role: "DBA", name: "Dee" } }), allowed: ["ADMIN", "COMMANDER"] },
 ];
 
 describe("access matrix (socket)", () => {
@@ -237,5 +270,5 @@ describe("access matrix (socket)", () => {
       await server.close();
     }
     expect(mismatches).toEqual([]);
-  }, 180_000);
+  }, 300_000);
 });
