@@ -4,6 +4,7 @@ import { AppHeader } from "@/components/layout/app-header";
 import { requirePageUser } from "@/lib/auth/page-session";
 import { can } from "@/lib/auth/permissions";
 import { listRollouts } from "@/lib/domain/rollouts";
+import { RehearsalBadge } from "@/components/rollouts/rehearsal-badge";
 
 export const metadata: Metadata = { title: "Rollouts" };
 export const dynamic = "force-dynamic";
@@ -17,9 +18,12 @@ const STATUS_STYLE: Record<string, string> = {
   ABORTED: "bg-red-100 text-breach",
 };
 
-export default async function RolloutsPage() {
+export default async function RolloutsPage({ searchParams }: { searchParams: Promise<{ archived?: string }> }) {
   const user = await requirePageUser("/rollouts");
-  const rollouts = await listRollouts();
+  const showArchived = (await searchParams).archived === "1";
+  const all = await listRollouts();
+  const rollouts = all.filter((r) => showArchived || !r.archivedAt);
+  const archivedCount = all.filter((r) => r.archivedAt).length;
   return (
     <>
       <AppHeader user={user} />
@@ -27,10 +31,20 @@ export default async function RolloutsPage() {
         <div className="mb-4 flex items-center gap-3">
           <h1 className="text-2xl font-semibold">Rollouts</h1>
           <div className="flex-1" />
-          {can(user.role, "rollout.configure") ? (
-            <Link href="/rollouts/import" className="rounded bg-slate-900 px-3 py-1 text-sm font-semibold text-white">
-              Import a runbook
+          {archivedCount ? (
+            <Link href={showArchived ? "/rollouts" : "/rollouts?archived=1"} className="text-sm underline">
+              {showArchived ? "Hide archived" : `Show archived (${archivedCount})`}
             </Link>
+          ) : null}
+          {can(user.role, "rollout.configure") ? (
+            <>
+              <Link href="/rollouts/new" className="rounded bg-slate-900 px-3 py-1 text-sm font-semibold text-white">
+                New rollout
+              </Link>
+              <Link href="/rollouts/import" className="rounded border border-slate-300 bg-white px-3 py-1 text-sm font-semibold">
+                Import a runbook
+              </Link>
+            </>
           ) : null}
         </div>
         {rollouts.length === 0 ? (
@@ -44,7 +58,10 @@ export default async function RolloutsPage() {
                   <div className="flex-1">
                     <Link href={`/rollouts/${r.id}`} className="text-lg font-medium hover:underline">
                       {r.name}
-                    </Link>
+                    </Link>{" "}
+                    {r.isRehearsal ? <RehearsalBadge /> : null}
+                    {r.isTemplate ? <span className="rounded bg-sky-100 px-2 py-0.5 text-xs font-semibold text-sky-900">TEMPLATE</span> : null}
+                    {r.archivedAt ? <span className="rounded bg-slate-300 px-2 py-0.5 text-xs font-semibold">ARCHIVED</span> : null}
                     <div className="text-sm text-slate-600">
                       {r.service}
                       {r.currentPhase ? ` · ${r.currentPhase.name} (${r.currentPhase.trafficPercent}%)` : ""}

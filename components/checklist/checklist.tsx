@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import type { ItemView } from "@/lib/domain/selects";
 import { formatTOffset, isOverdue } from "@/components/rollouts/format";
+import { AddItemForm, AddSectionForm, dropTarget, ItemEditControls, placesOf, SectionEditControls, type ChecklistEditing, type ItemPlace } from "./edit-controls";
 import { filterTree, flattenVisible, type ChecklistFilter } from "./filter";
 import { buildChecklistTree, type ItemNode, type SectionNode } from "./tree";
 
@@ -17,9 +18,16 @@ export type ChecklistProps = {
   wall?: boolean;
   onSetState: (item: ItemView, state: ItemView["state"]) => void;
   onSaveNote: (item: ItemView, note: string) => void;
+  /** Plan editing (add, edit, move, skip/block, delete), for roles that may; the checklist's "Edit" toggle shows it. */
+  editing?: ChecklistEditing | null;
 };
 
-type RowProps = Omit<ChecklistProps, "sections" | "items" | "me"> & { selectedId: string | null };
+type RowProps = Omit<ChecklistProps, "sections" | "items" | "me" | "editing"> & {
+  selectedId: string | null;
+  /** Set while the checklist is in edit mode. */
+  editor: { editing: ChecklistEditing; places: Map<string, ItemPlace> } | null;
+  userNames: Map<string, string>;
+};
 
 const FILTER_MODES: { mode: ChecklistFilter["mode"]; label: string }[] = [
   { mode: "all", label: "All" },
@@ -32,11 +40,15 @@ const isTyping = (target: EventTarget | null) =>
   target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
 
 /** The checklist with its filter; keyboard: `/` filter, `j`/`k` move, `x` tick or untick. */
-export function Checklist({ sections, items, me, ...props }: ChecklistProps) {
+export function Checklist({ sections, items, me, editing, ...props }: ChecklistProps) {
   const [filter, setFilter] = useState<ChecklistFilter>({ mode: "all", query: "" });
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [editMode, setEditMode] = useState(false);
   const filterInput = useRef<HTMLInputElement>(null);
-  const tree = filterTree(buildChecklistTree(sections, items), filter, {
+  const fullTree = buildChecklistTree(sections, items);
+  const editor = editing && editMode && !props.wall ? { editing, places: placesOf(fullTree) } : null;
+  const userNames = new Map((editing?.users ?? []).map((u) => [u.id, u.name]));
+  const tree = filterTree(fullTree, filter, {
     me,
     isOverdue: (item) => isOverdue(item, props.plannedStartAt, props.now),
   });
@@ -97,12 +109,23 @@ export function Checklist({ sections, items, me, ...props }: ChecklistProps) {
             className="w-48 rounded border border-slate-300 px-2 py-0.5 text-sm"
           />
           <span className="text-xs text-slate-500">j/k move · x tick</span>
+          {editing ? (
+            <button
+              type="button"
+              aria-pressed={editMode}
+              onClick={() => setEditMode((v) => !v)}
+              className={`ml-auto rounded border px-3 py-0.5 text-sm ${editMode ? "border-sky-800 bg-sky-800 text-white" : "border-slate-300 bg-white"}`}
+            >
+              {editMode ? "Done editing" : "Edit checklist"}
+            </button>
+          ) : null}
         </div>
       )}
-      {tree.length === 0 ? <p className="text-sm text-slate-500">No items match this filter.</p> : null}
+      {tree.length === 0 ? <p className="text-sm text-slate-500">{fullTree.length === 0 ? "No checklist yet." : "No items match this filter."}</p> : null}
       {tree.map((section) => (
-        <Section key={section.id} section={section} depth={0} {...props} selectedId={selectedId} />
+        <Section key={section.id} section={section} depth={0} {...props} selectedId={selectedId} editor={editor} userNames={userNames} />
       ))}
+      {editor ? <AddSectionForm editing={editor.editing} /> : null}
     </div>
   );
 }
@@ -130,11 +153,13 @@ function Section({ section, depth, ...props }: { section: SectionNode; depth: nu
         <Heading className={depth === 0 ? "text-base font-semibold" : "text-sm font-semibold text-slate-700"}>{section.title}</Heading>
         <Progress done={section.done} total={section.total} />
       </div>
+      {props.editor ? <SectionEditControls section={section} editing={props.editor.editing} /> : null}
       <ul className="space-y-1">
         {section.items.map((item) => (
           <ItemRow key={item.id} item={item} {...props} />
         ))}
       </ul>
+      {props.editor ? <AddItemForm section={section} editing={props.editor.editing} /> : null}
       {section.sections.map((child) => (
         <Section key={child.id} section={child} depth={depth + 1} {...props} />
       ))}
@@ -152,6 +177,7 @@ function ItemRow({ item, ...props }: { item: ItemNode } & RowProps) {
   return (
     <li data-testid={`item-${item.id}`} data-state={item.state} aria-current={props.selectedId === item.id ? "true" : undefined}>
       <div
+        {...(props.editor ? dropTarget(item, props.editor.places, props.editor.editing) : {})}
         className={`flex items-start gap-2 rounded px-1 py-0.5 ${overdue ? (props.wall ? "bg-red-950" : "bg-red-50") : ""} ${props.selectedId === item.id ? "ring-2 ring-sky-500" : ""}`}
       >
         <input
@@ -165,6 +191,7 @@ function ItemRow({ item, ...props }: { item: ItemNode } & RowProps) {
         <div className="min-w-0 flex-1">
           <span className={done ? "text-slate-500 line-through" : ""}>{item.text}</span>
           <div className="flex flex-wrap gap-x-3 text-xs text-slate-500">
+            {item.ownerId && props.userNames.get(item.ownerId) ? <span data-testid="item-owner-user">👤 {props.userNames.get(item.ownerId)}</span> : null}
             {item.ownerName ? <span>{item.ownerName}</span> : null}
             {item.dueOffsetMinutes !== null ? (
               <span className={overdue ? "font-semibold text-breach" : ""} suppressHydrationWarning>
@@ -172,7 +199,12 @@ function ItemRow({ item, ...props }: { item: ItemNode } & RowProps) {
                 {overdue ? " · overdue" : ""}
               </span>
             ) : null}
-            {item.state !== "OPEN" && item.state !== "DONE" ? <span className="font-semibold text-warn">{STATE_LABEL[item.state]}</span> : null}
+            {item.state !== "OPEN" && item.state !== "DONE" ? (
+              <span className="font-semibold text-warn" data-testid="item-state-reason">
+                {STATE_LABEL[item.state]}
+                {item.stateReason ? `: ${item.stateReason}` : ""}
+              </span>
+            ) : null}
             {item.checkedBy ? (
               <span data-testid="checked-by" suppressHydrationWarning>
                 {STATE_LABEL[item.state].toLowerCase()} by {item.checkedBy.name}
@@ -192,6 +224,7 @@ function ItemRow({ item, ...props }: { item: ItemNode } & RowProps) {
               </button>
             ) : null}
           </div>
+          {props.editor ? <ItemEditControls item={item} places={props.editor.places} editing={props.editor.editing} /> : null}
           {item.note && !editingNote ? <p className="mt-0.5 text-sm whitespace-pre-wrap text-slate-700" data-testid="item-note">{item.note}</p> : null}
           {editingNote ? (
             <form

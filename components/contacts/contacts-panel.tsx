@@ -32,7 +32,7 @@ export function ContactsPanel({ contacts, clockStart, now }: { contacts: Contact
               <span key={c.id} className="mr-2">
                 <span className="font-medium">{c.name}</span> <span className="text-slate-600">{c.role}</span>
                 <span className="block text-xs text-slate-500">
-                  {[c.phone, c.chatHandle, c.email].filter(Boolean).join(" · ")}
+                  <ContactLinks contact={c} />
                   {step.afterMinutes !== null ? ` · after ${step.afterMinutes} min` : ""}
                 </span>
               </span>
@@ -43,4 +43,22 @@ export function ContactsPanel({ contacts, clockStart, now }: { contacts: Contact
       {channels.length ? <div className="mt-2 text-xs text-slate-500">Channels: {channels.map((c) => c.chatHandle ?? c.name).join(", ")}</div> : null}
     </section>
   );
+}
+
+/** Phone and e-mail as links a phone or a mail client opens (tel:, mailto:); the chat handle as text. */
+export function ContactLinks({ contact }: { contact: Pick<ContactView, "phone" | "chatHandle" | "email"> }) {
+  const parts = [
+    contact.phone ? (
+      <a key="tel" href={`tel:${contact.phone.replace(/[^+\d]/g, "")}`} className="underline">
+        {contact.phone}
+      </a>
+    ) : null,
+    contact.chatHandle ? <span key="chat">{contact.chatHandle}</span> : null,
+    contact.email ? (
+      <a key="mail" href={`mailto:${contact.email}`} className="underline">
+        {contact.email}
+      </a>
+    ) : null,
+  ].filter(Boolean);
+  return <>{parts.flatMap((part, i) => (i === 0 ? [part] : [<span key={`sep${i}`}> · </span>, part]))}</>;
 }

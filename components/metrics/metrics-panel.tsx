@@ -56,7 +56,7 @@ export function MetricsPanel({ rolloutId, tiles, phases }: Props) {
         <h2 className="sr-only">Metrics</h2>
         {tiles.length === 0 ? (
           <p className="rounded-lg border border-dashed border-slate-300 bg-white p-3 text-sm text-slate-600">
-            No metric tiles yet: an admin adds them with POST /api/v1/rollouts/{rolloutId}/tiles.
+            No metric tiles yet: an admin adds them on the Plan page.
           </p>
         ) : (
           <ul className="grid grid-cols-2 gap-3 md:grid-cols-4 xl:grid-cols-7">

@@ -8,6 +8,9 @@ import { ContactsPanel } from "@/components/contacts/contacts-panel";
 import { MetricsPanel } from "@/components/metrics/metrics-panel";
 import { RolloutActivity } from "@/components/phases/rollout-activity";
 import { GateSummary } from "@/components/signoff/gate-summary";
+import type { AssignableUser } from "@/components/checklist/item-form";
+import { UndoBar } from "@/components/plan/undo-bar";
+import { usePlanEdit } from "@/components/plan/use-plan-edit";
 import { ApiError, apiFetch } from "@/lib/api/client";
 import { rolloutKeys } from "@/lib/api/keys";
 import type { RolloutState } from "@/lib/domain/rollouts";
@@ -21,6 +24,7 @@ import { ConnectionBadge } from "./connection-badge";
 import { formatElapsed, formatTNow } from "./format";
 import { PhaseStepper } from "./phase-stepper";
 import { PresenceList } from "./presence-list";
+import { RehearsalBadge } from "./rehearsal-badge";
 import { Timeline } from "./timeline";
 import { useNow } from "./use-now";
 
@@ -29,11 +33,15 @@ type Props = {
   me: { id: string; name: string };
   canEditItems: boolean;
   canSign: boolean;
+  /** May add, edit, move, skip/block and delete checklist items and sections (plan.checklist). */
+  canEditChecklist?: boolean;
+  /** Who items can be assigned to. */
+  users?: AssignableUser[];
   /** Wall display: dark, large, no controls. */
   wall: boolean;
 };
 
-export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props) {
+export function WarRoom({ initialState, me, canEditItems, canSign, canEditChecklist = false, users = [], wall }: Props) {
   const rolloutId = initialState.rollout.id;
   const queryKey = rolloutKeys.state(rolloutId);
   const queryClient = useQueryClient();
@@ -91,6 +99,7 @@ export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props
     updateItem.mutate({ item, change });
   };
 
+  const plan = usePlanEdit(rolloutId);
   const { rollout } = state;
   const currentPhase = state.phases.find((p) => p.status === "ACTIVE" || p.status === "PAUSED");
   const done = state.items.filter((i) => i.state === "DONE" || i.state === "SKIPPED").length;
@@ -102,6 +111,9 @@ export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props
     <div className={wall ? "min-h-screen bg-slate-950 p-6 text-slate-100 [&_.bg-white]:bg-slate-900 [&_.border-slate-200]:border-slate-700 [&_.text-slate-600]:text-slate-300 [&_.text-slate-500]:text-slate-400 [&_.text-slate-700]:text-slate-200 [&_.bg-slate-100]:bg-slate-800" : "mx-auto max-w-7xl p-4"}>
       <div className="mb-4 flex flex-wrap items-center gap-3">
         <h1 className={wall ? "text-4xl font-semibold" : "text-2xl font-semibold"}>{rollout.name}</h1>
+        {rollout.isRehearsal ? <RehearsalBadge large={wall} /> : null}
+        {rollout.isTemplate ? <span className="rounded bg-sky-100 px-2 py-0.5 text-xs font-semibold text-sky-900">TEMPLATE</span> : null}
+        {rollout.archivedAt ? <span className="rounded bg-slate-300 px-2 py-0.5 text-xs font-semibold">ARCHIVED</span> : null}
         <span className="text-slate-600">{rollout.service}</span>
         <span className="rounded bg-slate-200 px-2 py-0.5 text-xs font-semibold text-slate-900" data-testid="header-rollout-status">
           {rollout.status}
@@ -130,6 +142,14 @@ export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props
             <Link href={`/rollouts/${rolloutId}?wall=1`} className="rounded border border-slate-300 bg-white px-3 py-1 text-sm">
               Wall mode
             </Link>
+            <Link href={`/rollouts/${rolloutId}/plan`} className="rounded border border-slate-300 bg-white px-3 py-1 text-sm">
+              Plan
+            </Link>
+            {rollout.isRehearsal ? (
+              <Link href={`/rollouts/${rolloutId}/rehearsal`} className="rounded border border-violet-400 bg-white px-3 py-1 text-sm">
+                Rehearsal report
+              </Link>
+            ) : null}
             <a href={`/api/v1/rollouts/${rolloutId}/export.md`} download className="rounded border border-slate-300 bg-white px-3 py-1 text-sm">Export report</a>
             <Link href={`/rollouts/${rolloutId}/signoff`} className="rounded border border-slate-300 bg-white px-3 py-1 text-sm">
               {canSign ? "Sign-off page" : "Sign-offs"}
@@ -137,6 +157,12 @@ export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props
           </>
         )}
       </div>
+      {plan.error ? (
+        <p role="alert" className="mb-3 rounded border border-red-300 bg-red-50 px-3 py-2 text-sm text-breach">
+          {plan.error}
+        </p>
+      ) : null}
+      <UndoBar offer={plan.undo} onUndo={(seq) => void plan.edit({ op: "undo", seq })} onDismiss={plan.dismissUndo} />
       {notice ? (
         <p role="alert" className="mb-3 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-warn">
           {notice}
@@ -158,6 +184,7 @@ export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props
           canEdit={canEditItems}
           onSetState={(item, next) => changeItem(item, { state: next })}
           onSaveNote={(item, note) => changeItem(item, { note })}
+          editing={canEditChecklist && !wall ? { users, onEdit: (edit, label) => void plan.edit(edit, label) } : null}
         />
         <aside className="space-y-4">
           <RolloutActivity state={state} now={now} />

@@ -2,6 +2,7 @@
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo } from "react";
+import { RehearsalBadge } from "@/components/rollouts/rehearsal-badge";
 import { ConnectionBadge } from "@/components/rollouts/connection-badge";
 import { formatAgo, formatTime } from "@/components/rollouts/format";
 import { useNow } from "@/components/rollouts/use-now";
@@ -76,6 +77,7 @@ export function StatusView({ initialStatus, token }: { initialStatus: PublicStat
     <main className="mx-auto max-w-4xl p-6">
       <div className="mb-1 flex flex-wrap items-center gap-3">
         <h1 className="text-3xl font-semibold">{status.rollout.name}</h1>
+        {status.rollout.isRehearsal ? <RehearsalBadge large /> : null}
         <ConnectionBadge state={connection} />
       </div>
       <p className="mb-4 text-slate-600">

@@ -22,6 +22,11 @@ export const metricKeys = {
   series: (rolloutId: string) => [...metricKeys.all, "series", rolloutId] as const,
 };
 
+export const tileKeys = {
+  /** The admin's view of a rollout's tiles with their sources (GET /api/v1/rollouts/:id/tiles). */
+  config: (rolloutId: string) => ["tiles", "config", rolloutId] as const,
+};
+
 export const shareKeys = {
   byRollout: (rolloutId: string) => ["share-links", rolloutId] as const,
 };

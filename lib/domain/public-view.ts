@@ -36,7 +36,7 @@ export async function getPublicStatus(rolloutId: string, now = new Date()) {
     async (tx) => {
       const rollout = await tx.rollout.findUnique({
         where: { id: rolloutId },
-        select: { id: true, name: true, service: true, status: true, plannedStartAt: true, startedAt: true, endedAt: true, lastSeq: true },
+        select: { id: true, name: true, service: true, status: true, plannedStartAt: true, startedAt: true, endedAt: true, lastSeq: true, isRehearsal: true },
       });
       if (!rollout) throw notFound("Rollout");
       const [phases, itemStates, gates, events, triggers, tiles, nextDueItem] = await Promise.all([
@@ -104,7 +104,17 @@ export async function getPublicStatus(rolloutId: string, now = new Date()) {
     return { id: tile.id, label: tile.label, unit: tile.unit, value: tile.lastValue, sampledAt: reading.lastSampleAt, level, stale };
   });
   return jsonify({
-    rollout: { id: rollout.id, name: rollout.name, service: rollout.service, status: rollout.status, plannedStartAt: rollout.plannedStartAt, startedAt: rollout.startedAt, endedAt: rollout.endedAt },
+    rollout: {
+      id: rollout.id,
+      name: rollout.name,
+      service: rollout.service,
+      status: rollout.status,
+      plannedStartAt: rollout.plannedStartAt,
+      startedAt: rollout.startedAt,
+      endedAt: rollout.endedAt,
+      // Stakeholders must never take a rehearsal for the real go-live.
+      isRehearsal: rollout.isRehearsal,
+    },
     lastSeq: rollout.lastSeq,
     generatedAt: now,
     overall: overallStatus(rollout.status, phases, triggers, metrics),

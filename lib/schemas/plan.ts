@@ -120,6 +120,7 @@ export const planEditSchema = z.discriminatedUnion("op", [
   op("undo", { seq: z.number().int().min(1) }),
 ]);
 export type PlanEdit = z.infer<typeof planEditSchema>;
+export type PlanEditInput = z.input<typeof planEditSchema>;
 export type PlanEditOp = PlanEdit["op"];
 
 // The rollout itself: name, service, T0, description; template and archive flags.

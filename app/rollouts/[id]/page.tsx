@@ -3,6 +3,7 @@ import { AppHeader } from "@/components/layout/app-header";
 import { WarRoom } from "@/components/rollouts/war-room";
 import { loadRolloutPage } from "@/lib/auth/page-rollout";
 import { can } from "@/lib/auth/permissions";
+import { listAssignableUsers } from "@/lib/domain/users";
 
 export const metadata: Metadata = { title: "War room" };
 export const dynamic = "force-dynamic";
@@ -19,6 +20,8 @@ export default async function WarRoomPage({ params, searchParams }: { params: Pr
         me={{ id: user.userId, name: user.name }}
         canEditItems={can(user.role, "item.update")}
         canSign={can(user.role, "signoff.sign")}
+        canEditChecklist={can(user.role, "plan.checklist")}
+        users={can(user.role, "plan.checklist") ? await listAssignableUsers() : []}
         wall={wall}
       />
     </>

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionConfig } from "@/components/actions/action-config";
+import { RehearsalBadge } from "@/components/rollouts/rehearsal-badge";
 import { AppHeader } from "@/components/layout/app-header";
 import { loadRolloutPage } from "@/lib/auth/page-rollout";
 import { can } from "@/lib/auth/permissions";
@@ -18,6 +19,7 @@ export default async function ActionsPage({ params }: { params: Promise<{ id: st
       <main className="mx-auto max-w-4xl p-6">
         <div className="mb-4 flex items-center gap-3">
           <h1 className="text-2xl font-semibold">Actions · {state.rollout.name}</h1>
+          {state.rollout.isRehearsal ? <RehearsalBadge /> : null}
           <div className="flex-1" />
           <Link href={`/rollouts/${id}/signoff`} className="text-sm underline">
             Sign-off page

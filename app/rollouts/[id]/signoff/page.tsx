@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AppHeader } from "@/components/layout/app-header";
+import { RehearsalBadge } from "@/components/rollouts/rehearsal-badge";
 import { ShareLinksPanel } from "@/components/share/share-links-panel";
 import { SignoffBoard } from "@/components/signoff/signoff-board";
 import { loadRolloutPage } from "@/lib/auth/page-rollout";
@@ -19,6 +20,7 @@ export default async function SignoffPage({ params }: { params: Promise<{ id: st
       <main className="mx-auto max-w-4xl p-6">
         <div className="mb-4 flex items-center gap-3">
           <h1 className="text-2xl font-semibold">Sign-off · {state.rollout.name}</h1>
+          {state.rollout.isRehearsal ? <RehearsalBadge /> : null}
           <div className="flex-1" />
           <Link href={`/rollouts/${id}`} className="text-sm underline">
             Back to the war room
