@@ -60,7 +60,7 @@ describe("database outage", () => {
     expect(during.status).toBe(503);
     expect(await during.json()).toEqual({ error: { code: "unavailable", message: expect.stringContaining("database is unavailable") } });
     expect(during.headers.get("retry-after")).toBe("2");
-    expect((await health()).status).toBe(503);
+    expect((await health(new Request("http://localhost/api/health"), { params: Promise.resolve({}) })).status).toBe(503);
 
     await start();
     // The pool notices its dead connections on first use; within a few attempts requests succeed again.
@@ -70,7 +70,7 @@ describe("database outage", () => {
       if (after !== 200) expect(after).toBe(503);
     }
     expect(after).toBe(200);
-    expect((await health()).status).toBe(200);
+    expect((await health(new Request("http://localhost/api/health"), { params: Promise.resolve({}) })).status).toBe(200);
 
     const state = await getRolloutState(rollout.id);
     expect(state.items.find((i) => i.id === first!.id)?.state).toBe("DONE");
