@@ -1,3 +1,4 @@
+import "server-only";
 import { getDb } from "@/lib/db/client";
 
 /** Can the database answer right now? For the health route and the 503 page; never throws. */

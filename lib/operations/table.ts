@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { actorOf } from "@/lib/auth/principal";
 import { principalFromBearer } from "@/lib/auth/session";
