@@ -1,3 +1,4 @@
+import "server-only";
 import { getDb, type DbTx } from "@/lib/db/client";
 import type { Actor } from "@/lib/auth/principal";
 import { publishEvents } from "@/lib/realtime/publisher";
