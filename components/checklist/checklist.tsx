@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import type { ItemView } from "@/lib/domain/selects";
 import { formatTOffset, isOverdue } from "@/components/rollouts/format";
 import { AddItemForm, AddSectionForm, dropTarget, ItemEditControls, placesOf, SectionEditControls, type ChecklistEditing, type ItemPlace } from "./edit-controls";
@@ -45,14 +45,19 @@ export function Checklist({ sections, items, me, editing, ...props }: ChecklistP
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [editMode, setEditMode] = useState(false);
   const filterInput = useRef<HTMLInputElement>(null);
-  const fullTree = buildChecklistTree(sections, items);
-  const editor = editing && editMode && !props.wall ? { editing, places: placesOf(fullTree) } : null;
-  const userNames = new Map((editing?.users ?? []).map((u) => [u.id, u.name]));
-  const tree = filterTree(fullTree, filter, {
-    me,
-    isOverdue: (item) => isOverdue(item, props.plannedStartAt, props.now),
-  });
-  const visible = flattenVisible(tree);
+  // The page re-renders every second (its clocks): the tree is rebuilt only when the items change, and refiltered
+  // each second only while the "overdue" filter, the one that depends on the time, is on.
+  const fullTree = useMemo(() => buildChecklistTree(sections, items), [sections, items]);
+  const filterClock = filter.mode === "overdue" ? props.now : 0;
+  const { plannedStartAt } = props;
+  const tree = useMemo(
+    () => filterTree(fullTree, filter, { me, isOverdue: (item) => isOverdue(item, plannedStartAt, filterClock) }),
+    [fullTree, filter, me, plannedStartAt, filterClock],
+  );
+  const visible = useMemo(() => flattenVisible(tree), [tree]);
+  const places = useMemo(() => placesOf(fullTree), [fullTree]);
+  const editor = editing && editMode && !props.wall ? { editing, places } : null;
+  const userNames = useMemo(() => new Map((editing?.users ?? []).map((u) => [u.id, u.name])), [editing?.users]);
 
   // Kept in a ref so the one keydown listener sees the current list and selection.
   const keyboard = useRef({ visible, selectedId, props });

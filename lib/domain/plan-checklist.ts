@@ -1,3 +1,4 @@
+import "server-only";
 import type { DbTx } from "@/lib/db/client";
 import type { PlanEdit } from "@/lib/schemas/plan";
 import { checklistDeleteBlocker, UNDO_WINDOW_MS } from "./edit-rules";
@@ -195,7 +196,7 @@ export async function markItem(ctx: PlanContext, edit: Edit<"item.mark">) {
     select: itemSelect,
   });
   const view = jsonify(item);
-  await ctx.record("item.updated", { item: view, previousState: current.state, reason: reopening ? undefined : edit.reason });
+  await ctx.record("item.updated", { item: view, previousState: current.state, reason: reopening ? undefined : (edit.reason ?? undefined) });
   return { item: view };
 }
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { actorOf, type UserPrincipal } from "@/lib/auth/principal";
 import { can, type Permission } from "@/lib/auth/permissions";
 import type { PlanEdit } from "@/lib/schemas/plan";
@@ -30,7 +31,7 @@ import { findUndoable, undoRemoval } from "./plan-undo";
 const permissionOf = (op: PlanEdit["op"] | string): Permission => (op.startsWith("item.") || op.startsWith("section.") ? "plan.checklist" : "plan.structure");
 
 /** The permission an edit needs (undo: that of the change it reverses, checked once the event is read). */
-export function planEditPermission(edit: PlanEdit): Permission {
+function planEditPermission(edit: PlanEdit): Permission {
   return edit.op === "undo" ? "plan.checklist" : permissionOf(edit.op);
 }
 

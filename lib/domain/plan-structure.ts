@@ -1,3 +1,4 @@
+import "server-only";
 import type { PlanEdit } from "@/lib/schemas/plan";
 import { gateEditBlocker, gateRemoveBlocker, isMidPhaseChange, phaseEditBlocker, UNDO_WINDOW_MS } from "./edit-rules";
 import { conflict, notFound } from "./errors";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Prisma } from "@/lib/db/generated/client";
 import { undoBlocker } from "./edit-rules";
 import { badRequest, conflict, notFound } from "./errors";

@@ -1,3 +1,4 @@
+import "server-only";
 import { randomUUID } from "node:crypto";
 import { getDb, type DbTx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";

@@ -1,19 +1,6 @@
-import { z } from "zod";
-import { requirePermission } from "@/lib/auth/session";
-import { updateRollout } from "@/lib/domain/rollout-copies";
-import { getRolloutState } from "@/lib/domain/rollouts";
-import { defineRoute, ok } from "@/lib/http/route";
-import { idSchema } from "@/lib/schemas/common";
-import { updateRolloutSchema } from "@/lib/schemas/plan";
+import { routeFor } from "@/lib/http/operation-route";
+import { operations } from "@/lib/operations/table";
 
-/** The whole rollout as the war room shows it, with the `lastSeq` it is consistent with. */
-export const GET = defineRoute({ params: z.object({ id: idSchema }) }, async ({ principal, params }) => {
-  requirePermission(principal, "rollout.read");
-  return ok(await getRolloutState(params.id));
-});
-
-/** Name, service, T0 (`plannedStartAt`), description; `isTemplate`; `archived`. ADMIN only. */
-export const PATCH = defineRoute({ params: z.object({ id: idSchema }), body: updateRolloutSchema }, async ({ principal, params, body }) => {
-  const user = requirePermission(principal, "rollout.configure");
-  return ok({ rollout: await updateRollout(user, params.id, body) });
-});
+// One row of the table of operations each (lib/operations/table.ts): schema, access and domain function live there.
+export const GET = routeFor(operations["rollouts.get"]);
+export const PATCH = routeFor(operations["rollouts.update"]);

@@ -1,14 +1,5 @@
-import { z } from "zod";
-import { requirePermission } from "@/lib/auth/session";
-import { cloneRollout } from "@/lib/domain/rollout-copies";
-import { getRolloutState } from "@/lib/domain/rollouts";
-import { defineRoute, ok } from "@/lib/http/route";
-import { idSchema } from "@/lib/schemas/common";
-import { cloneRolloutSchema } from "@/lib/schemas/plan";
+import { routeFor } from "@/lib/http/operation-route";
+import { operations } from "@/lib/operations/table";
 
-/** A new rollout (or template, `asTemplate`) with this one's structure and none of its state. ADMIN only. */
-export const POST = defineRoute({ params: z.object({ id: idSchema }), body: cloneRolloutSchema }, async ({ principal, params, body }) => {
-  const user = requirePermission(principal, "rollout.configure");
-  const copy = await cloneRollout(user, params.id, body);
-  return ok(await getRolloutState(copy.id), 201);
-});
+// One row of the table of operations each (lib/operations/table.ts): schema, access and domain function live there.
+export const POST = routeFor(operations["rollouts.clone"]);

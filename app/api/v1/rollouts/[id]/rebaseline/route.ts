@@ -1,12 +1,5 @@
-import { z } from "zod";
-import { requirePermission } from "@/lib/auth/session";
-import { rebaselineFromRehearsal } from "@/lib/domain/rehearsals";
-import { defineRoute, ok } from "@/lib/http/route";
-import { idSchema } from "@/lib/schemas/common";
-import { rebaselineSchema } from "@/lib/schemas/plan";
+import { routeFor } from "@/lib/http/operation-route";
+import { operations } from "@/lib/operations/table";
 
-/** `:id` is a rehearsal: writes its measured times back to the plan it rehearsed. COMMANDER, ADMIN. */
-export const POST = defineRoute({ params: z.object({ id: idSchema }), body: rebaselineSchema }, async ({ principal, params, body }) => {
-  const user = requirePermission(principal, "rollout.rehearse");
-  return ok(await rebaselineFromRehearsal(user, params.id, body));
-});
+// One row of the table of operations each (lib/operations/table.ts): schema, access and domain function live there.
+export const POST = routeFor(operations["rollouts.rebaseline"]);

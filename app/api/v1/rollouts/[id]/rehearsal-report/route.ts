@@ -1,11 +1,5 @@
-import { z } from "zod";
-import { requirePermission } from "@/lib/auth/session";
-import { getRehearsalReport } from "@/lib/domain/rehearsals";
-import { defineRoute, ok } from "@/lib/http/route";
-import { idSchema } from "@/lib/schemas/common";
+import { routeFor } from "@/lib/http/operation-route";
+import { operations } from "@/lib/operations/table";
 
-/** Planned against actual per item, gate and phase, for a rehearsal. Any role. */
-export const GET = defineRoute({ params: z.object({ id: idSchema }) }, async ({ principal, params }) => {
-  requirePermission(principal, "rollout.read");
-  return ok({ report: await getRehearsalReport(params.id) });
-});
+// One row of the table of operations each (lib/operations/table.ts): schema, access and domain function live there.
+export const GET = routeFor(operations["rollouts.rehearsalReport"]);
