@@ -10,9 +10,9 @@ import { expect, test } from "../fixtures/test";
 
 async function addPhase(page: Page, name: string, traffic: number) {
   const form = page.getByRole("form", { name: "Add phase" });
-  await form.getByLabel("Name").fill(name);
-  await form.getByLabel("Traffic %").fill(String(traffic));
-  await form.getByLabel("Minimum minutes").fill("0");
+  await form.getByLabel("Name", { exact: true }).fill(name);
+  await form.getByLabel("Traffic %", { exact: true }).fill(String(traffic));
+  await form.getByLabel("Minimum minutes", { exact: true }).fill("0");
   await form.getByRole("button", { name: "Add phase" }).click();
   await expect(page.getByRole("form", { name: `Phase ${name}` })).toBeVisible();
 }
@@ -20,10 +20,10 @@ async function addPhase(page: Page, name: string, traffic: number) {
 async function addCriterion(page: Page, phase: string, c: { kind: string; metric: string; comparator: string; threshold: string; unit: string }) {
   const form = page.getByRole("form", { name: `Add criterion to ${phase}` });
   await form.getByLabel("Kind").selectOption({ label: c.kind });
-  await form.getByLabel("Metric").fill(c.metric);
+  await form.getByLabel("Metric", { exact: true }).fill(c.metric);
   await form.getByLabel("Comparator").selectOption({ label: c.comparator });
-  await form.getByLabel("Threshold").fill(c.threshold);
-  await form.getByLabel("Unit").fill(c.unit);
+  await form.getByLabel("Threshold", { exact: true }).fill(c.threshold);
+  await form.getByLabel("Unit", { exact: true }).fill(c.unit);
   await form.getByRole("button", { name: "Add criterion" }).click();
 }
 
@@ -43,7 +43,8 @@ async function signGoAndStart(page: Page, rolloutId: string) {
   await gate.getByRole("button", { name: "Sign GO" }).click();
   await expect(gate.getByRole("list", { name: "Signatures" })).toContainText("GO by Cole Commander");
   await page.getByRole("button", { name: /Start rollout \(Canary, 10%\)/ }).click();
-  await expect(page.getByText(/Canary · 10% traffic|ACTIVE/).first()).toBeVisible();
+  await expect(page.getByRole("button", { name: /Start rollout/ })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /Promote/ }).first()).toBeVisible();
 }
 
 test("build a rollout from nothing, start it, add an item mid-run seen live, rehearse it and read the report", async ({ pageAs }) => {
@@ -54,8 +55,8 @@ test("build a rollout from nothing, start it, add an item mid-run seen live, reh
   // From scratch: name and service, then the plan page.
   await admin.page.goto("/rollouts/new");
   const scratch = admin.page.getByRole("form", { name: "From scratch" });
-  await scratch.getByLabel("Name").fill(name);
-  await scratch.getByLabel("Service").fill("payments-api");
+  await scratch.getByLabel("Name", { exact: true }).fill(name);
+  await scratch.getByLabel("Service", { exact: true }).fill("payments-api");
   await scratch.getByRole("button", { name: "Create and plan" }).click();
   await expect(admin.page).toHaveURL(/\/rollouts\/[^/]+\/plan$/);
   const rolloutId = admin.page.url().split("/").at(-2)!;
@@ -70,15 +71,15 @@ test("build a rollout from nothing, start it, add an item mid-run seen live, reh
 
   const gateForm = admin.page.getByRole("form", { name: "Add gate" });
   await gateForm.getByLabel("Kind").selectOption({ label: "go live" });
-  await gateForm.getByLabel("Name").fill("Go-live authorization");
+  await gateForm.getByLabel("Name", { exact: true }).fill("Go-live authorization");
   await gateForm.getByLabel("Named approvers (comma-separated)").fill("Business Owner");
   await gateForm.getByRole("button", { name: "Add gate" }).click();
   await expect(admin.page.getByRole("form", { name: "Gate Go-live authorization" })).toBeVisible();
 
   const tileForm = admin.page.getByRole("form", { name: "Add tile" });
-  await tileForm.getByLabel("Key").fill("error_rate");
-  await tileForm.getByLabel("Label").fill("Error rate");
-  await tileForm.getByLabel("Unit").fill("%");
+  await tileForm.getByLabel("Key", { exact: true }).fill("error_rate");
+  await tileForm.getByLabel("Label", { exact: true }).fill("Error rate");
+  await tileForm.getByLabel("Unit", { exact: true }).fill("%");
   await tileForm.getByRole("button", { name: "Add tile" }).click();
   const tile = admin.page.getByRole("form", { name: "Tile Error rate" });
   await expect(tile).toBeVisible();

@@ -213,7 +213,7 @@ describe("access matrix (HTTP)", () => {
     }
     expect(mismatches).toEqual([]);
     expect(table.length).toBe(OPERATIONS.length * callers.length);
-  }, 300_000);
+  }, 600_000);
 });
 
 // The same matrix over the socket: `command` runs the same operations; a caller that cannot connect gets the
@@ -270,5 +270,5 @@ describe("access matrix (socket)", () => {
       await server.close();
     }
     expect(mismatches).toEqual([]);
-  }, 300_000);
+  }, 600_000);
 });
