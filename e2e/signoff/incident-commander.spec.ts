@@ -102,6 +102,11 @@ test("the commander signs the go-live gate, promotes canary to 50% and rolls bac
   await expect(halfGate.getByTestId("gate-evidence")).toContainText("Metrics of Canary");
   await halfGate.getByRole("button", { name: "Sign GO" }).click();
   await expect(halfGate).toHaveAttribute("data-state", "APPROVED");
+  // The canary has not run its minimum duration nor earned a PASS: promoting now takes an override with a reason.
+  await expect(c.getByRole("list", { name: "Blockers" })).toContainText('"Canary" must run');
+  await expect(promote).toBeDisabled();
+  await c.getByRole("checkbox", { name: "Override the blockers" }).check();
+  await c.getByRole("textbox", { name: "Override reason" }).fill("e2e: promoting early on purpose");
   await promote.click();
   await expect.poll(() => target.state().trafficPercent).toBe(50);
   await expect(engineer.page.getByTestId("rollout-phase")).toHaveText("Half · 50% traffic");
