@@ -1,3 +1,4 @@
+import "server-only";
 import { appMetrics } from "@/lib/observability/metrics";
 import { createHash, randomUUID } from "node:crypto";
 import { getDb, type DbTx } from "@/lib/db/client";

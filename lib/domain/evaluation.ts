@@ -1,3 +1,4 @@
+import "server-only";
 import { getDb } from "@/lib/db/client";
 import { SYSTEM_ACTOR } from "@/lib/auth/principal";
 import { EVALUATION_CHANNEL, type EvaluationPayload, type EventEnvelope } from "@/lib/schemas/events";

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { SYSTEM_ACTOR } from "@/lib/auth/principal";
 import { makeRollout } from "@/test/factories";
 import { changeRollout, listEventsAfter } from "./events";
@@ -31,6 +31,17 @@ describe("changes batched into one transaction", () => {
     const rollout = await makeRollout();
     await expect(
       changeRollout(rollout.id, SYSTEM_ACTOR, async () => changeRollout(rollout.id, SYSTEM_ACTOR, async () => "inner")),
+    ).rejects.toThrow(/inside a change of the same rollout/);
+  });
+
+  it("refuses it too when the inner change comes from another copy of the module (Next's second module graph)", async () => {
+    const rollout = await makeRollout();
+    vi.resetModules();
+    // A fresh import is a second instance of events.ts and write-queue.ts, as server.ts's graph has beside Next's.
+    const other: { changeRollout: typeof changeRollout } = await import("./events");
+    expect(other.changeRollout).not.toBe(changeRollout);
+    await expect(
+      changeRollout(rollout.id, SYSTEM_ACTOR, async () => other.changeRollout(rollout.id, SYSTEM_ACTOR, async () => "inner")),
     ).rejects.toThrow(/inside a change of the same rollout/);
   });
 
