@@ -131,7 +131,11 @@ test("the commander signs the go-live gate, promotes canary to 50% and rolls bac
   await expect(engineer.page.getByTestId("rollout-status")).toHaveText("rolled back");
   await expect(engineer.page.locator('[data-kind="ROLLBACK"][data-status="SUCCEEDED"]')).toContainText("p99 over budget since the promotion");
   await expect(stakeholder.getByTestId("updates")).toContainText("Rolled back to the previous version");
-  await expect(stakeholder.getByTestId("overall-status")).toHaveText("Partial Outage");
+  // Statuspage's words: the rollout is rolled back, and the incident is being monitored (no metrics here to recover).
+  await expect(stakeholder.getByTestId("incident-state")).toHaveText("Monitoring");
+  await expect(stakeholder.getByTestId("status-summary")).toHaveText("Rolled back to the previous version; watching the service recover");
+  await expect(stakeholder.getByTestId("current-phase")).toHaveText("Rolled back in Half");
+  await expect(stakeholder.getByTestId("next-step")).toHaveText("None: the rollout has ended");
   await expect(c.getByTestId("phase-control-status")).toContainText("rolled back");
 
   // One call per step reached the target, each with its idempotency key and the secret header.

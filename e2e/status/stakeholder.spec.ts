@@ -32,7 +32,7 @@ test("the stakeholder page follows ticks and sign-offs live, shows nothing priva
   await page.goto(url);
   await expect(page.getByRole("heading", { name: rollout.name })).toBeVisible();
   await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "live");
-  await expect(page.getByTestId("overall-status")).toHaveText("Operational");
+  await expect(page.getByTestId("overall-status")).toHaveText("No live metrics");
   await expect(page.getByTestId("current-phase")).toHaveText("Not started");
   await expect(page.getByTestId("next-step")).toHaveText("Go live: Canary (10% traffic)");
   await expect(page.getByTestId("status-progress")).toHaveText("0/3 (0%)");
