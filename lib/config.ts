@@ -29,6 +29,8 @@ export const envSchema = z.object({
   // Demo mode's demo target (lib/demo/target.ts): 0 = a free port (then kept in WARROOM_DATA_DIR for restarts).
   WARROOM_DEMO_TARGET_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
   WARROOM_DEMO_BAD_BUILD_ABOVE_PERCENT: z.coerce.number().min(0).max(100).default(25),
+  // How long every headline metric must stay healthy after a rollback before the stakeholder page says Resolved.
+  WARROOM_STATUS_RECOVERY_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
 });
 
 export type Env = z.infer<typeof envSchema>;
