@@ -2,6 +2,7 @@ import { getDb, type DbTx } from "@/lib/db/client";
 import type { Actor } from "@/lib/auth/principal";
 import { publishEvents } from "@/lib/realtime/publisher";
 import type { EventEnvelope } from "@/lib/schemas/events";
+import { enqueueDeliveries } from "@/lib/notifications/outbox";
 import { notFound } from "./errors";
 import { enqueueChange } from "./write-queue";
 
@@ -55,6 +56,7 @@ export async function changeRollout<T>(
         },
         rolloutId,
       );
+      await enqueueDeliveries(tx, events);
       return { result, events };
     },
   });
@@ -67,12 +69,15 @@ export async function transactWithEvents<T>(
 ): Promise<{ result: T; events: EventEnvelope[] }> {
   const events: EventEnvelope[] = [];
   const result = await getDb().$transaction(
-    async (tx) =>
-      change(tx, async (rolloutId, type, data) => {
+    async (tx) => {
+      const value = await change(tx, async (rolloutId, type, data) => {
         const envelope = await appendEvent(tx, rolloutId, actor, type, data);
         events.push(envelope);
         return envelope;
-      }),
+      });
+      await enqueueDeliveries(tx, events);
+      return value;
+    },
     { timeout: 30_000 },
   );
   publishEvents(events);
