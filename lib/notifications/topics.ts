@@ -54,6 +54,27 @@ export const DEFAULT_RULES: Rules = {
 /** PagerDuty's change events (/v2/change/enqueue) also carry every phase change. */
 export const PAGERDUTY_DEFAULT_RULES: Rules = { ...DEFAULT_RULES, "phase.promoted": "info" };
 
+/** Event types that may have a topic (topicOf below); any other type is never notified. */
+export const NOTIFIABLE_EVENT_TYPES: ReadonlySet<string> = new Set([
+  "criterion.state_changed",
+  "phase.verdict",
+  "trigger.auto_rollback",
+  "action.run.started",
+  "action.run.requested",
+  "action.run.finished",
+  "signoff.recorded",
+  "rollout.started",
+  "rollout.completed",
+  "rollout.aborted",
+  "phase.promoted",
+  "item.updated",
+  "reminder.item_overdue",
+  "reminder.gate_waiting",
+  "stakeholder.update",
+]);
+/** Ticks: frequent, notified only where a channel's rules ask for them. */
+export const TICK_EVENT_TYPE = "item.updated";
+
 type Data = Record<string, unknown>;
 const get = (data: Data, key: string): unknown => data[key];
 const nested = (data: Data, key: string): Data => {

@@ -2,7 +2,7 @@ import { readEnv, type Env } from "@/lib/config";
 import type { RollbackRunner } from "@/lib/domain/auto-rollback";
 import { evaluateActivePhases } from "@/lib/domain/evaluation";
 import { compactSamples } from "@/lib/domain/metric-samples";
-import { deliverDueNotifications } from "@/lib/notifications/deliver";
+import { deliverDueNotifications } from "@/lib/domain/notification-delivery";
 import { runWhileLeader } from "./leader";
 import { createMetricPoller } from "./metric-poller";
 import { repeatEvery } from "./repeat";

@@ -1,4 +1,5 @@
-import { receiveAlerts } from "@/lib/notifications/alert-route";
+import { routeFor } from "@/lib/http/operation-route";
+import { operations } from "@/lib/operations/table";
 
-/** Alertmanager's webhook_config (payload version 4), with the rollout's alert token as bearer token. */
-export const POST = receiveAlerts("alertmanager");
+// One row of the table of operations each (lib/operations/notifications.ts): schema, access and domain function live there.
+export const POST = routeFor(operations["alerts.alertmanager"]);

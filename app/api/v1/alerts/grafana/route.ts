@@ -1,4 +1,5 @@
-import { receiveAlerts } from "@/lib/notifications/alert-route";
+import { routeFor } from "@/lib/http/operation-route";
+import { operations } from "@/lib/operations/table";
 
-/** Grafana's webhook contact point (its payload extends Alertmanager's), with the rollout's alert token. */
-export const POST = receiveAlerts("grafana");
+// One row of the table of operations each (lib/operations/notifications.ts): schema, access and domain function live there.
+export const POST = routeFor(operations["alerts.grafana"]);

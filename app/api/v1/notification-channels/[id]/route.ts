@@ -1,19 +1,6 @@
-import { z } from "zod";
-import { requirePermission } from "@/lib/auth/session";
-import { defineRoute, ok } from "@/lib/http/route";
-import { deleteChannel, updateChannel } from "@/lib/notifications/channels";
-import { idSchema } from "@/lib/schemas/common";
-import { updateChannelSchema } from "@/lib/schemas/notifications";
+import { routeFor } from "@/lib/http/operation-route";
+import { operations } from "@/lib/operations/table";
 
-/** `{ name?, rules?, forRehearsals?, enabled? }`; `rules: null` goes back to the defaults. ADMIN. */
-export const PATCH = defineRoute({ params: z.object({ id: idSchema }), body: updateChannelSchema }, async ({ principal, params, body }) => {
-  const user = requirePermission(principal, "notifications.configure");
-  return ok({ channel: await updateChannel(user, params.id, body) });
-});
-
-/** Removes the channel; its delivery log stays. ADMIN. */
-export const DELETE = defineRoute({ params: z.object({ id: idSchema }) }, async ({ principal, params }) => {
-  const user = requirePermission(principal, "notifications.configure");
-  await deleteChannel(user, params.id);
-  return ok({ deleted: true });
-});
+// One row of the table of operations each (lib/operations/notifications.ts): schema, access and domain function live there.
+export const PATCH = routeFor(operations["notificationChannels.update"]);
+export const DELETE = routeFor(operations["notificationChannels.delete"]);

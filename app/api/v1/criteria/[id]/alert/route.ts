@@ -1,18 +1,6 @@
-import { z } from "zod";
-import { requirePermission } from "@/lib/auth/session";
-import { defineRoute, ok } from "@/lib/http/route";
-import { bindTriggerToAlert } from "@/lib/notifications/alerts";
-import { idSchema } from "@/lib/schemas/common";
-import { alertBindingSchema } from "@/lib/schemas/notifications";
+import { routeFor } from "@/lib/http/operation-route";
+import { operations } from "@/lib/operations/table";
 
-/** `{ alertName, labels? }`: the rollback trigger follows that alert (Alertmanager or Grafana). COMMANDER, ADMIN. */
-export const PUT = defineRoute({ params: z.object({ id: idSchema }), body: alertBindingSchema.unwrap() }, async ({ principal, params, body }) => {
-  const user = requirePermission(principal, "phase.control");
-  return ok({ criterion: await bindTriggerToAlert(user, params.id, body) });
-});
-
-/** Unbinds the trigger from its alert. */
-export const DELETE = defineRoute({ params: z.object({ id: idSchema }) }, async ({ principal, params }) => {
-  const user = requirePermission(principal, "phase.control");
-  return ok({ criterion: await bindTriggerToAlert(user, params.id, null) });
-});
+// One row of the table of operations each (lib/operations/notifications.ts): schema, access and domain function live there.
+export const PUT = routeFor(operations["criteria.bindAlert"]);
+export const DELETE = routeFor(operations["criteria.unbindAlert"]);

@@ -1,14 +1,5 @@
-import { z } from "zod";
-import { requirePermission } from "@/lib/auth/session";
-import { defineRoute, ok } from "@/lib/http/route";
-import { listDeliveries } from "@/lib/notifications/channels";
-import { idSchema } from "@/lib/schemas/common";
+import { routeFor } from "@/lib/http/operation-route";
+import { operations } from "@/lib/operations/table";
 
-/** The channel's delivery log, newest first: sent, failed and why, retrying (and when next). */
-export const GET = defineRoute(
-  { params: z.object({ id: idSchema }), query: z.object({ rolloutId: idSchema.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }) },
-  async ({ principal, params, query }) => {
-    requirePermission(principal, "notifications.read");
-    return ok({ deliveries: await listDeliveries(params.id, { rolloutId: query.rolloutId, limit: query.limit }) });
-  },
-);
+// One row of the table of operations each (lib/operations/notifications.ts): schema, access and domain function live there.
+export const GET = routeFor(operations["notificationChannels.deliveries"]);

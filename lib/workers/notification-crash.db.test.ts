@@ -5,7 +5,7 @@ import { startReceiver, type Receiver } from "@/test/receivers";
 import { SYSTEM_ACTOR } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
 import { changeRollout } from "@/lib/domain/events";
-import { createChannel } from "./channels";
+import { createChannel } from "@/lib/domain/notification-channels";
 
 // "The app" (its background workers, started as server.ts starts them, in a child process) is killed with
 // SIGKILL while a delivery is in flight, then started again: every event reaches the receiver exactly once,
@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 function startApp(log: string[]): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/run-workers.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "--import", "./scripts/allow-server-only.mjs", "test/run-workers.ts"], {
     env: {
       ...process.env,
       WARROOM_NOTIFY_INTERVAL_MS: "50",
@@ -51,7 +51,7 @@ describe("killed mid-delivery", () => {
       const { channel } = await createChannel(admin.principal, rollout.id, { kind: "WEBHOOK", name: "hook", url: `${receiver.url}/ce`, signingKey: "s".repeat(32), forRehearsals: false, enabled: true });
       const { events } = await changeRollout(rollout.id, SYSTEM_ACTOR, async (_tx, record) => {
         for (let i = 0; i < 5; i++) {
-          await record("criterion.state_changed", { criterion: { id: `c${i}` }, from: i % 2 ? "FIRING" : "PENDING", to: i % 2 ? "NORMAL" : "FIRING" });
+          await record("criterion.state_changed", { criterion: { id: `c${i}` }, from: i % 2 ? "FIRING" : "PENDING", to: i % 2 ? "NORMAL" : "FIRING" } as never);
         }
       });
       const ids = events.map((e) => `${channel.id}:${rollout.id}:${e.seq}`);

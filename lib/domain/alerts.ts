@@ -1,10 +1,11 @@
+import "server-only";
 import { getDb } from "@/lib/db/client";
 import { generateToken, hashToken } from "@/lib/auth/secrets";
 import { actorOf, type Actor, type UserPrincipal } from "@/lib/auth/principal";
-import { changeRollout } from "@/lib/domain/events";
-import { badRequest, notFound, unauthorized } from "@/lib/domain/errors";
-import { jsonify } from "@/lib/domain/json";
-import { criterionSelect, type CriterionView } from "@/lib/domain/selects";
+import { changeRollout } from "./events";
+import { badRequest, notFound, unauthorized } from "./errors";
+import { jsonify } from "./json";
+import { criterionSelect, type CriterionView } from "./selects";
 import type { AlertBindingInput, AlertmanagerPayload } from "@/lib/schemas/notifications";
 
 // Alerts in: Alertmanager's webhook_config (payload version 4) and Grafana's webhook contact point post here

@@ -2,13 +2,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { makeRollout, makeUser } from "@/test/factories";
 import { startReceiver, type Receiver } from "@/test/receivers";
 import { SYSTEM_ACTOR } from "@/lib/auth/principal";
+import type { EventType } from "@/lib/schemas/events";
 import { getDb } from "@/lib/db/client";
 import { updateItem } from "@/lib/domain/checklists";
 import { changeRollout } from "@/lib/domain/events";
 import { getRolloutState } from "@/lib/domain/rollouts";
-import { createChannel, listDeliveries, sendTestMessage } from "./channels";
-import { deliverDueNotifications } from "./deliver";
-import { verifySignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "./signature";
+import { createChannel, listDeliveries, sendTestMessage } from "./notification-channels";
+import { deliverDueNotifications } from "./notification-delivery";
+import { verifySignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "@/lib/notifications/signature";
 
 // The outbox and its worker against real HTTP receivers: rows written in the event's transaction, the three
 // payload shapes, retries (network error, 429 + Retry-After, 5xx) and no retry on other 4xx, Slack batching
@@ -33,7 +34,8 @@ beforeEach(async () => {
 
 async function record(rolloutId: string, events: [string, Record<string, unknown>][]) {
   const { events: envelopes } = await changeRollout(rolloutId, SYSTEM_ACTOR, async (_tx, rec) => {
-    for (const [type, data] of events) await rec(type, data);
+    // Payloads shaped like the evaluator's, trimmed to what the notifications read.
+    for (const [type, data] of events) await rec(type as EventType, data as never);
   });
   return envelopes;
 }
@@ -60,7 +62,7 @@ describe("the outbox", () => {
     const { channel } = await createChannel(admin.principal, rollout.id, { kind: "SLACK", name: "room", webhookUrl: `${receiver.url}/slack`, forRehearsals: false, enabled: true });
     await expect(
       changeRollout(rollout.id, SYSTEM_ACTOR, async (_tx, rec) => {
-        await rec(...firing("c1"));
+        await rec("criterion.state_changed", firing("c1")[1] as never);
         throw new Error("boom after the event");
       }),
     ).rejects.toThrow("boom");

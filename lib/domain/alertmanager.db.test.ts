@@ -12,8 +12,8 @@ import { getDb } from "@/lib/db/client";
 import { startDemoTarget, type DemoTarget } from "@/lib/demo-target/server";
 import { getRolloutState } from "@/lib/domain/rollouts";
 import { bindTriggerToAlert, createAlertToken } from "./alerts";
-import { createChannel } from "./channels";
-import { deliverDueNotifications } from "./deliver";
+import { createChannel } from "./notification-channels";
+import { deliverDueNotifications } from "./notification-delivery";
 
 // The whole loop with real parts: the demo target serves traffic, a real Prometheus scrapes it and evaluates an
 // alerting rule on its error rate, a real Alertmanager (Debian's prometheus-alertmanager; .ci/run installs it)

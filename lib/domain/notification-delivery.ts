@@ -1,9 +1,10 @@
+import "server-only";
 import { getDb } from "@/lib/db/client";
 import { decryptSecret } from "@/lib/actions/secret-box";
 import { channelSecretsSchema, type ChannelSecrets } from "@/lib/schemas/notifications";
-import { cloudEventMessage, pagerDutyMessage, slackMessage, SLACK_MAX_ITEMS_PER_MESSAGE, type NotificationItem, type OutboundMessage } from "./formats";
-import { sendMessage, type SendOutcome } from "./send";
-import type { Severity, Topic } from "./topics";
+import { cloudEventMessage, pagerDutyMessage, slackMessage, SLACK_MAX_ITEMS_PER_MESSAGE, type NotificationItem, type OutboundMessage } from "@/lib/notifications/formats";
+import { sendMessage, type SendOutcome } from "@/lib/notifications/send";
+import type { Severity, Topic } from "@/lib/notifications/topics";
 
 // The delivery worker: sends the outbox rows (NotificationDelivery) that are due. It runs under the workers
 // lock (lib/workers), so one process sends. Per channel, rows go out in the order their events were written;

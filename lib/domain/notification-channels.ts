@@ -1,15 +1,17 @@
+import "server-only";
 import { randomBytes, randomUUID } from "node:crypto";
 import { getDb } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import { encryptSecret } from "@/lib/actions/secret-box";
 import { actorOf, type UserPrincipal } from "@/lib/auth/principal";
-import { changeRollout } from "@/lib/domain/events";
-import { notFound } from "@/lib/domain/errors";
+import { changeRollout } from "./events";
+import { notFound } from "./errors";
 import type { ChannelSecrets, CreateChannelInput, UpdateChannelInput } from "@/lib/schemas/notifications";
-import { channelSecretPurpose, publicUrlOf, readChannelSecrets, secretValues } from "./deliver";
-import { cloudEventMessage, pagerDutyMessage, slackMessage, type NotificationItem } from "./formats";
-import { sendMessage, type SendOutcome } from "./send";
-import { rulesOf } from "./topics";
+import { forgetTickSubscribers } from "./notification-outbox";
+import { channelSecretPurpose, publicUrlOf, readChannelSecrets, secretValues } from "./notification-delivery";
+import { cloudEventMessage, pagerDutyMessage, slackMessage, type NotificationItem } from "@/lib/notifications/formats";
+import { sendMessage, type SendOutcome } from "@/lib/notifications/send";
+import { rulesOf } from "@/lib/notifications/topics";
 
 // Notification channels: a rollout's own (changed through changeRollout, so the room sees it in the log), or
 // defaults for every rollout (rolloutId null). Secrets are encrypted on the way in and never come out: views
@@ -90,6 +92,7 @@ export async function createChannel(principal: UserPrincipal, rolloutId: string 
   };
   if (rolloutId === null) {
     const row = await getDb().notificationChannel.create({ data, select: channelViewSelect });
+    forgetTickSubscribers();
     return { channel: viewOf(row), ...shownOnce };
   }
   const { result } = await changeRollout(rolloutId, actorOf(principal), async (tx, record) => {
@@ -98,6 +101,7 @@ export async function createChannel(principal: UserPrincipal, rolloutId: string 
     await record("notification.channel_created", { channel });
     return channel;
   });
+  forgetTickSubscribers();
   return { channel: result, ...shownOnce };
 }
 
@@ -110,12 +114,14 @@ async function findChannel(channelId: string) {
 export async function updateChannel(principal: UserPrincipal, channelId: string, input: UpdateChannelInput): Promise<ChannelView> {
   const found = await findChannel(channelId);
   const data = { name: input.name, forRehearsals: input.forRehearsals, enabled: input.enabled, ...(input.rules === undefined ? {} : { rules: input.rules ?? Prisma.DbNull }) };
+  forgetTickSubscribers();
   if (found.rolloutId === null) return viewOf(await getDb().notificationChannel.update({ where: { id: channelId }, data, select: channelViewSelect }));
   const { result } = await changeRollout(found.rolloutId, actorOf(principal), async (tx, record) => {
     const channel = viewOf(await tx.notificationChannel.update({ where: { id: channelId }, data, select: channelViewSelect }));
     await record("notification.channel_updated", { channel });
     return channel;
   });
+  forgetTickSubscribers();
   return result;
 }
 
@@ -123,6 +129,7 @@ export async function updateChannel(principal: UserPrincipal, channelId: string,
 export async function deleteChannel(principal: UserPrincipal, channelId: string): Promise<void> {
   const found = await findChannel(channelId);
   const hide = { deletedAt: new Date(), enabled: false };
+  forgetTickSubscribers();
   if (found.rolloutId === null) {
     await getDb().notificationChannel.update({ where: { id: channelId }, data: hide });
     return;
