@@ -127,7 +127,7 @@ describe("payloads", () => {
   it("Slack sections stay within 3,000 characters", async () => {
     const rollout = await makeRollout();
     await createChannel(admin.principal, rollout.id, { kind: "SLACK", name: "room", webhookUrl: `${receiver.url}/long`, forRehearsals: false, enabled: true });
-    await record(rollout.id, [["criterion.state_changed", { criterion: { id: "x" }, from: "PENDING", to: "FIRING", publicSummary: "x".repeat(5000) }]]);
+    await record(rollout.id, [["criterion.state_changed", { phaseId: "p", criterion: { id: "x" }, from: "PENDING", to: "FIRING", value: null, publicSummary: "x".repeat(5000) }]]);
     await deliverDueNotifications({ now: later(0) });
     const message = receiver.accepted.find((r) => r.path === "/long")!.json as { blocks: { type: string; text?: { text: string } }[] };
     const section = message.blocks.find((b) => b.type === "section")!;
