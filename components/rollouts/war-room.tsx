@@ -18,7 +18,9 @@ import type { PresencePayload, PresenceUser } from "@/lib/realtime/contract";
 import { useRolloutLive } from "@/lib/realtime/use-rollout-live";
 import type { UpdateItemInput } from "@/lib/schemas/checklist";
 import type { EventEnvelope } from "@/lib/schemas/events";
+import type { Role } from "@/lib/db/generated/enums";
 import { ConnectionBadge } from "./connection-badge";
+import { DoThisNow } from "./do-this-now";
 import { clockEnd, ROLLOUT_STATUS, rolloutPosition, TONE_CLASSES } from "@/lib/domain/status";
 import { formatElapsed, formatTNow } from "./format";
 import { PhaseStepper } from "./phase-stepper";
@@ -31,11 +33,13 @@ type Props = {
   me: { id: string; name: string };
   canEditItems: boolean;
   canSign: boolean;
+  /** The viewer's role: who may act on the "Do this now" banner. */
+  role: Role;
   /** Wall display: dark, large, no controls. */
   wall: boolean;
 };
 
-export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props) {
+export function WarRoom({ initialState, me, canEditItems, canSign, role, wall }: Props) {
   const rolloutId = initialState.rollout.id;
   const queryKey = rolloutKeys.state(rolloutId);
   const queryClient = useQueryClient();
@@ -140,6 +144,7 @@ export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props
           </>
         )}
       </div>
+      <DoThisNow state={state} role={role} userId={me.id} now={now} wall={wall} />
       {notice ? (
         <p role="alert" className="mb-3 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-warn">
           {notice}
