@@ -301,6 +301,8 @@ async function startRun(action: ActionRow, requester: Requester, run: { reason: 
       select: actionRunDetailSelect,
     });
     if (existing) {
+      // A key is the requester's own: someone else's replay must not get (or learn of) their run.
+      if ((existing.requestedBy?.id ?? null) !== requester.userId) throw conflict("This Idempotency-Key was already used by someone else for this action; use a new one");
       if (existing.reason !== run.reason || canonical(existing.params) !== canonical(run.params)) {
         throw conflict("This Idempotency-Key was already used for a different request to this action", { run: jsonify(existing) });
       }

@@ -237,6 +237,17 @@ describe("runs over HTTP", () => {
     expect(target.adminCalls().filter((c) => c.idempotencyKey === "http-retry-1")).toHaveLength(1);
   });
 
+  it("keeps Idempotency-Keys per user: another user's replay of a key is a 409 without the first user's run", async () => {
+    const r = await rolloutWithActions();
+    const body = { reason: "custom", params: { percentage: 20 } };
+    const first = await call(runRoute, "POST", "/", { id: r.traffic.id }, { body, headers: { "Idempotency-Key": "per-user-1" }, auth: commander.apiToken });
+    expect(first.status).toBe(201);
+    const other = await call(runRoute, "POST", "/", { id: r.traffic.id }, { body, headers: { "Idempotency-Key": "per-user-1" }, auth: admin.apiToken });
+    expect(other.status).toBe(409);
+    expect(JSON.stringify(other.body)).not.toContain(first.body.run.id);
+    expect(target.adminCalls().filter((c) => c.idempotencyKey === "per-user-1")).toHaveLength(1);
+  });
+
   it("answers a target that is down with 502, a clear message and the one failed run", async () => {
     const r = await rolloutWithActions();
     const closed = createServer();
