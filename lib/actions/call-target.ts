@@ -1,11 +1,12 @@
 import { connect } from "node:net";
 import { scrubSecrets, type OutboundRequest } from "./request";
 
-// The one outbound HTTP call an action makes: a timeout per attempt, at most `attempts` tries, retrying only
-// when the request did not get an answer because of the network (connection refused, reset, DNS) or when the
-// target answered 5xx. A timeout is not retried: the target may still be applying the request, and during an
-// incident a hung endpoint should fail fast and visibly rather than hang three times. The Idempotency-Key
-// header (set by buildRequest) makes the retries safe for targets that honour it.
+// The one outbound HTTP call an action makes: a timeout per attempt, at most `attempts` tries. It retries only
+// when the request cannot have reached the target (connection refused, host not found, DNS, no route): a
+// target that read the request and then dropped the connection or answered 5xx may have applied it, so a
+// retry could apply it twice. An action whose target is declared idempotent (it honours the Idempotency-Key
+// that buildRequest sets) is also retried after a reset or a 5xx. A timeout is never retried: the target may
+// still be applying the request, and during an incident a hung endpoint should fail fast and visibly.
 //
 // Nothing here logs, and what it returns is scrubbed of secret values: error messages never include the URL
 // or headers, and the response excerpt is bounded.
@@ -22,7 +23,17 @@ export type CallOutcome = {
   durationMs: number;
 };
 
-export type CallOptions = { timeoutMs: number; secrets: string[]; attempts?: number; backoffMs?: number };
+export type CallOptions = {
+  timeoutMs: number;
+  secrets: string[];
+  attempts?: number;
+  backoffMs?: number;
+  /** The target applies a repeated Idempotency-Key once: a reset or a 5xx may be retried too. */
+  targetIdempotent?: boolean;
+};
+
+/** Failures that happen before a request can be sent: retrying these cannot repeat anything. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 
 export async function callTarget(request: OutboundRequest, options: CallOptions): Promise<CallOutcome> {
   const maxAttempts = options.attempts ?? 3;
@@ -42,7 +53,7 @@ export async function callTarget(request: OutboundRequest, options: CallOptions)
         signal: AbortSignal.timeout(options.timeoutMs),
       });
       const excerpt = await readExcerpt(response, options.secrets);
-      if (response.status >= 500 && attempt < maxAttempts) {
+      if (response.status >= 500 && options.targetIdempotent && attempt < maxAttempts) {
         await sleep(backoffMs * attempt);
         continue;
       }
@@ -59,7 +70,7 @@ export async function callTarget(request: OutboundRequest, options: CallOptions)
           durationMs: elapsed(),
         };
       }
-      if (attempt < maxAttempts) {
+      if (attempt < maxAttempts && (options.targetIdempotent || NOT_SENT_CODES.has(errorCode(error) ?? ""))) {
         await sleep(backoffMs * attempt);
         continue;
       }
@@ -124,9 +135,14 @@ function isTimeout(error: unknown): boolean {
   return error instanceof Error && (error.name === "TimeoutError" || (error.cause instanceof Error && error.cause.name === "TimeoutError"));
 }
 
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { cause?: { code?: unknown } })?.cause?.code ?? (error as { code?: unknown })?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
 /** "connection refused", "ECONNRESET", "host not found": the cause without the address. */
 function networkReason(error: unknown): string {
-  const code = (error as { cause?: { code?: unknown } })?.cause?.code ?? (error as { code?: unknown })?.code;
+  const code = errorCode(error);
   const known: Record<string, string> = {
     ECONNREFUSED: "connection refused",
     ECONNRESET: "connection reset",

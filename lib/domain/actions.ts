@@ -49,6 +49,7 @@ const actionConfigSelect = {
   requiresSecondApprover: true,
   approvalWindowMinutes: true,
   timeoutMs: true,
+  targetIdempotent: true,
   createdAt: true,
   updatedAt: true,
   deletedAt: true,
@@ -69,6 +70,7 @@ export type ActionConfigView = {
   requiresSecondApprover: boolean;
   approvalWindowMinutes: number;
   timeoutMs: number;
+  targetIdempotent: boolean;
   createdAt: string;
   updatedAt: string;
 };
@@ -112,6 +114,7 @@ function toConfigView(row: ActionRow): ActionConfigView {
     requiresSecondApprover: row.requiresSecondApprover,
     approvalWindowMinutes: row.approvalWindowMinutes,
     timeoutMs: row.timeoutMs,
+    targetIdempotent: row.targetIdempotent,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -214,6 +217,7 @@ async function insertAction(actor: Actor, rolloutId: string, input: CreateAction
         requiresSecondApprover: input.requiresSecondApprover,
         approvalWindowMinutes: input.approvalWindowMinutes,
         timeoutMs: input.timeoutMs,
+        targetIdempotent: input.targetIdempotent,
       },
       select: actionConfigSelect,
     });
@@ -338,7 +342,7 @@ async function startRun(action: ActionRow, requester: Requester, run: { reason: 
 
 /** Calls the target (outside any transaction) and records the outcome. */
 async function executeRun(action: ActionRow, runId: string, actor: Actor, request: OutboundRequest, secrets: string[]): Promise<ActionRunDetailView> {
-  const outcome = await callTarget(request, { timeoutMs: action.timeoutMs, secrets });
+  const outcome = await callTarget(request, { timeoutMs: action.timeoutMs, secrets, targetIdempotent: action.targetIdempotent });
   appMetrics().actionRuns.inc({ kind: action.kind, outcome: outcome.ok ? "succeeded" : "failed" });
   // The target has been called: recording what happened must not be lost to a passing database hiccup.
   for (let attempt = 1; ; attempt++) {
