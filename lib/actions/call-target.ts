@@ -12,6 +12,9 @@ import { scrubSecrets, type OutboundRequest } from "./request";
 // or headers, and the response excerpt is bounded.
 
 export const EXCERPT_BYTES = 2048;
+/** Tries per call, and the backoff unit between them (the reaper's deadline is derived from these). */
+export const CALL_ATTEMPTS = 3;
+export const CALL_BACKOFF_MS = 250;
 
 export type CallOutcome = {
   ok: boolean;
@@ -36,8 +39,8 @@ export type CallOptions = {
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 
 export async function callTarget(request: OutboundRequest, options: CallOptions): Promise<CallOutcome> {
-  const maxAttempts = options.attempts ?? 3;
-  const backoffMs = options.backoffMs ?? 250;
+  const maxAttempts = options.attempts ?? CALL_ATTEMPTS;
+  const backoffMs = options.backoffMs ?? CALL_BACKOFF_MS;
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const scrub = (text: string) => scrubSecrets(text, options.secrets);

@@ -272,7 +272,7 @@ function assertMayRun(principal: UserPrincipal, action: ActionRow) {
   if (!canRunAction(principal.role, action)) throw forbidden(`"${action.name}" can be run by ${action.allowedRoles.join(", ")} only`);
 }
 
-const runSummary = ({ request: _request, responseExcerpt: _excerpt, ...summary }: ActionRunDetailView): ActionRunView => summary;
+export const runSummary = ({ request: _request, responseExcerpt: _excerpt, ...summary }: ActionRunDetailView): ActionRunView => summary;
 
 /** Sorted keys: Postgres jsonb does not keep key order, so compare stored JSON in this form. */
 function canonical(value: unknown): string {
@@ -310,7 +310,10 @@ async function startRun(action: ActionRow, requester: Requester, run: { reason: 
       if (existing.reason !== run.reason || canonical(existing.params) !== canonical(run.params)) {
         throw conflict("This Idempotency-Key was already used for a different request to this action", { run: jsonify(existing) });
       }
-      return { run: existing, replayed: true };
+      if (existing.status !== "INTERRUPTED") return { run: existing, replayed: true };
+      // The server stopped during that run (lib/domain/action-reaper.ts): its outcome is unknown, so the same
+      // key may run again (the target sees the same Idempotency-Key). The old run keeps a retired key.
+      await tx.actionRun.update({ where: { id: existing.id }, data: { idempotencyKey: `${run.idempotencyKey}~interrupted~${existing.id}` } });
     }
     await loadAction(action.id, tx); // not deleted in the meantime
     const now = new Date();
@@ -348,6 +351,10 @@ async function executeRun(action: ActionRow, runId: string, actor: Actor, reques
   for (let attempt = 1; ; attempt++) {
     try {
       const { result } = await changeRollout(action.rolloutId, actor, async (tx, record) => {
+        // Recorded once: a retry after a commit whose reply was lost, or a run the reaper already marked
+        // INTERRUPTED, finds it no longer RUNNING and records nothing more.
+        const current = await tx.actionRun.findUniqueOrThrow({ where: { id: runId }, select: actionRunDetailSelect });
+        if (current.status !== "RUNNING") return jsonify(current);
         const run = await tx.actionRun.update({
           where: { id: runId },
           data: {

@@ -37,6 +37,8 @@ function describeRun(type: string, run: Run | undefined): string | null {
       return `${what} was not approved`;
     case "action.run.expired":
       return `${what} expired without a second approval`;
+    case "action.run.interrupted":
+      return `${what} was interrupted (the server stopped mid-call); its outcome is unknown`;
     default:
       return null;
   }
@@ -77,7 +79,8 @@ export function describePublicEvent(envelope: Pick<EventEnvelope, "type" | "data
     case "action.run.started":
     case "action.run.finished":
     case "action.run.rejected":
-    case "action.run.expired": {
+    case "action.run.expired":
+    case "action.run.interrupted": {
       const line = describeRun(envelope.type, data.run as Run | undefined);
       return line && envelope.type === "action.run.finished" && data.rollout ? `${line}; the rollout is rolled back` : line;
     }

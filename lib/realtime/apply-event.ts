@@ -9,7 +9,7 @@ const NO_STATE_CHANGE = new Set(["rollout.created", "share.created", "share.revo
 
 /** Events that carry the rollout summary and the phases they changed. */
 const PHASE_EVENTS = new Set(["rollout.started", "phase.promoted", "rollout.completed", "phase.paused", "phase.resumed", "rollout.aborted"]);
-const RUN_EVENTS = new Set(["action.run.requested", "action.run.started", "action.run.approved", "action.run.finished", "action.run.rejected", "action.run.expired"]);
+const RUN_EVENTS = new Set(["action.run.requested", "action.run.started", "action.run.approved", "action.run.finished", "action.run.rejected", "action.run.expired", "action.run.interrupted"]);
 
 /** How many runs the cached state keeps, newest first (as getRolloutState's RECENT_ACTION_RUNS). */
 const KEPT_RUNS = 20;
