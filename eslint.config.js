@@ -26,8 +26,8 @@ const layers = [
     HTTP,
     { group: ["@/lib/operations/*", "@/lib/workers/*", "@/lib/demo/*"], message: "Server-only code.", allowTypeImports: true },
     {
-      group: ["@/lib/domain/*", "!@/lib/domain/phase-rules", "!@/lib/domain/gate-status", "!@/lib/domain/gate-evidence", "!@/lib/domain/describe-event", "!@/lib/domain/next-step"],
-      message: "Only lib/domain's pure modules (phase-rules, gate-status, gate-evidence, describe-event, next-step) run in the browser; import types only from the rest.",
+      group: ["@/lib/domain/*", "!@/lib/domain/phase-rules", "!@/lib/domain/gate-status", "!@/lib/domain/gate-evidence", "!@/lib/domain/describe-event", "!@/lib/domain/next-step", "!@/lib/domain/status"],
+      message: "Only lib/domain's pure modules (phase-rules, gate-status, gate-evidence, describe-event, next-step, status) run in the browser; import types only from the rest.",
       allowTypeImports: true,
     },
   ]),

@@ -21,7 +21,7 @@ import type { z } from "zod";
 import { badRequest, conflict, DomainError, forbidden, notFound } from "./errors";
 import { changeRollout } from "./events";
 import { jsonify } from "./json";
-import { actionRunDetailSelect, actionRunSelect, actionSummarySelect, phaseSelect, rolloutSummarySelect, type ActionRunDetailView, type ActionRunView } from "./selects";
+import { actionRunDetailSelect, actionRunSelect, type actionSummarySelect, phaseSelect, rolloutSummarySelect, type ActionRunDetailView, type ActionRunView, type ActionSummary } from "./selects";
 
 // Actions: the runbook's emergency curl commands as configured, recorded, one-click steps.
 //
@@ -169,9 +169,9 @@ async function loadAction(actionId: string, tx: DbTx = getDb()): Promise<ActionR
   return action;
 }
 
-function summaryOf(row: { id: string; kind: ActionRow["kind"]; name: string; allowedRoles: ActionRow["allowedRoles"]; requiresSecondApprover: boolean; approvalWindowMinutes: number }) {
-  const picked = Object.fromEntries(Object.keys(actionSummarySelect).map((key) => [key, row[key as keyof typeof row]]));
-  return jsonify(picked);
+function summaryOf(row: ActionSummary): ActionSummary {
+  const { id, kind, name, allowedRoles, requiresSecondApprover, approvalWindowMinutes } = row;
+  return { id, kind, name, allowedRoles, requiresSecondApprover, approvalWindowMinutes } satisfies Record<keyof typeof actionSummarySelect, unknown>;
 }
 
 export async function listActionConfigs(principal: UserPrincipal, rolloutId: string): Promise<ActionConfigView[]> {
