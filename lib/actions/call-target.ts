@@ -1,4 +1,5 @@
 import { connect } from "node:net";
+import { outboundFetch, outboundLookup, outboundUrlProblem } from "@/lib/net/outbound-policy";
 import { scrubSecrets, type OutboundRequest } from "./request";
 
 // The one outbound HTTP call an action makes: a timeout per attempt, at most `attempts` tries. It retries only
@@ -47,12 +48,12 @@ export async function callTarget(request: OutboundRequest, options: CallOptions)
 
   for (let attempt = 1; ; attempt++) {
     try {
-      const response = await fetch(request.url, {
+      // Under the outbound policy (lib/net/outbound-policy.ts), which never follows a redirect: a redirect
+      // could carry the credentials to another host, so it is the answer instead.
+      const response = await outboundFetch(request.url, {
         method: request.method,
         headers: request.headers,
-        body: request.body ?? undefined,
-        // A redirect could carry the credentials to another host: treat it as the answer instead.
-        redirect: "manual",
+        body: request.body,
         signal: AbortSignal.timeout(options.timeoutMs),
       });
       const excerpt = await readExcerpt(response, options.secrets);
@@ -72,6 +73,9 @@ export async function callTarget(request: OutboundRequest, options: CallOptions)
           attempts: attempt,
           durationMs: elapsed(),
         };
+      }
+      if (errorCode(error) === "EOUTBOUNDBLOCKED") {
+        return { ok: false, status: null, excerpt: null, error: scrub(`Not called: ${(error as Error).message}`), attempts: attempt, durationMs: elapsed() };
       }
       if (attempt < maxAttempts && (options.targetIdempotent || NOT_SENT_CODES.has(errorCode(error) ?? ""))) {
         await sleep(backoffMs * attempt);
@@ -156,6 +160,7 @@ function networkReason(error: unknown): string {
     UND_ERR_SOCKET: "connection closed",
     ETIMEDOUT: "connect timed out",
   };
+  if (code === "EOUTBOUNDBLOCKED") return (error as { cause?: Error }).cause?.message ?? (error as Error).message;
   if (typeof code === "string") return known[code] ?? code;
   // fetch refuses some requests itself ("bad port"); say so, but never echo anything that holds the address.
   const message = (error as { cause?: { message?: unknown } })?.cause?.message;
@@ -176,8 +181,10 @@ export function checkReachable(url: string, timeoutMs: number): Promise<Reachabi
   const port = Number(target.port || (target.protocol === "https:" ? 443 : 80));
   const host = target.hostname.replace(/^\[(.*)\]$/, "$1");
   const started = performance.now();
+  const blocked = outboundUrlProblem(url);
+  if (blocked) return Promise.resolve({ reachable: false, latencyMs: null, error: `blocked by the outbound policy: ${blocked}` });
   return new Promise((resolve) => {
-    const socket = connect({ host, port });
+    const socket = connect({ host, port, lookup: outboundLookup() });
     const done = (result: Reachability) => {
       socket.destroy();
       resolve(result);

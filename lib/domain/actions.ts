@@ -8,6 +8,7 @@ import { can, canRunAction } from "@/lib/auth/permissions";
 import { callTarget, checkReachable, type Reachability } from "@/lib/actions/call-target";
 import { actionConfigIssues, buildRequest, MASK, secretFragments, type HeaderEntry, type OutboundRequest } from "@/lib/actions/request";
 import { decryptSecret, encryptSecret, SecretKeyError } from "@/lib/actions/secret-box";
+import { outboundUrlProblem } from "@/lib/net/outbound-policy";
 import type {
   ActionHeaderInput,
   ActionParams,
@@ -120,15 +121,21 @@ function toConfigView(row: ActionRow): ActionConfigView {
   };
 }
 
-/** The headers to store: a secret header given without a value keeps the value stored under its name. */
-function headersToStore(existing: ActionRow | null, input: ActionHeaderInput[]) {
-  const previous = new Map(Object.entries(storedSecrets(existing?.secretHeaders ?? null)).map(([name, value]) => [name.toLowerCase(), value]));
+/**
+ * The headers to store: a secret header given without a value keeps the value stored under its name, unless
+ * the secrets are not to be kept (the URL moved to another host: they were meant for the old one).
+ */
+function headersToStore(existing: ActionRow | null, input: ActionHeaderInput[], keepSecrets = true) {
+  const previous = new Map(keepSecrets ? Object.entries(storedSecrets(existing?.secretHeaders ?? null)).map(([name, value]) => [name.toLowerCase(), value]) : []);
   const headers: Record<string, string> = {};
   const secrets: Record<string, string> = {};
   input.forEach((header, i) => {
     if (header.value === undefined) {
       const kept = header.secret ? previous.get(header.name.toLowerCase()) : undefined;
-      if (kept === undefined) throw badRequest("A header value is missing", { [`headers.${i}.value`]: ["is required"] });
+      if (kept === undefined) {
+        const why = keepSecrets ? "is required" : "is required again: the URL's host changed, and secrets are not sent to a new host unless re-entered";
+        throw badRequest(`A header value is missing: headers.${i}.value ${why}`, { [`headers.${i}.value`]: [why] });
+      }
       secrets[header.name] = kept;
     } else if (header.secret) {
       secrets[header.name] = encryptSecret(header.value, secretPurpose(header.name));
@@ -154,8 +161,11 @@ function decryptHeaders(action: ActionRow): HeaderEntry[] {
   }
 }
 
-function assertConfigValid(config: { kind: string; method: string; bodyTemplate: string | null; headers: { name: string; secret: boolean; value?: string }[] }) {
+function assertConfigValid(config: { kind: string; method: string; url: string; bodyTemplate: string | null; headers: { name: string; secret: boolean; value?: string }[] }) {
   const fields = actionConfigIssues(config);
+  // The outbound policy (lib/net/outbound-policy.ts) is applied again at call time, after DNS.
+  const problem = outboundUrlProblem(config.url);
+  if (problem) fields.url = [`is not allowed: ${problem}`];
   const names = Object.keys(fields);
   if (names.length) throw badRequest(`Invalid ${names.join(", ")}: ${fields[names[0]!]![0]}`, fields);
 }
@@ -234,13 +244,21 @@ export async function updateAction(principal: UserPrincipal, actionId: string, i
   assertConfigValid({
     kind: input.kind ?? current.kind,
     method: input.method ?? current.method,
+    url: input.url ?? current.url,
     bodyTemplate: input.bodyTemplate !== undefined ? input.bodyTemplate : current.bodyTemplate,
     headers: input.headers ?? view.headers,
   });
   const { result } = await changeRollout(current.rolloutId, actorOf(principal), async (tx, record) => {
     // Re-read under the rollout lock: secrets kept by name must be the ones stored now.
     const locked = await loadAction(actionId, tx);
-    const stored = input.headers ? headersToStore(locked, input.headers) : undefined;
+    // Secret headers belong to the host they were entered for: a new host needs them entered again.
+    const hostChanged = input.url !== undefined && new URL(input.url).origin !== new URL(locked.url).origin;
+    if (hostChanged && !input.headers && locked.secretHeaders) {
+      throw badRequest("The URL's host changed: give the headers again, with the secret values, or they would go to the new host", {
+        headers: ["are required with their secret values when the URL's host changes"],
+      });
+    }
+    const stored = input.headers ? headersToStore(locked, input.headers, !hostChanged) : undefined;
     const { headers: _headers, ...fields } = input;
     const row = await tx.action.update({
       where: { id: actionId },

@@ -289,6 +289,45 @@ describe("runs over HTTP", () => {
   });
 });
 
+describe("outbound calls and secrets", () => {
+  it("asks for the secret headers again when an action's URL moves to another host, and never sends them there", async () => {
+    const r = await rolloutWithActions();
+    const as = { auth: admin.apiToken };
+    const moved = await call(patchActionRoute, "PATCH", "/", { id: r.rollback.id }, { body: { url: `${echoUrl}/echo` }, ...as });
+    expect(moved.status).toBe(400);
+    expect(Object.keys(moved.body.error.fields)).toEqual(["headers"]);
+    const keptByName = await call(patchActionRoute, "PATCH", "/", { id: r.rollback.id }, { body: { url: `${echoUrl}/echo`, headers: [{ name: "Authorization", secret: true }] }, ...as });
+    expect(keptByName.status).toBe(400);
+    expect(Object.keys(keptByName.body.error.fields)).toEqual(["headers.0.value"]);
+    // The same host, another path: the secrets stay.
+    const samePlace = new URL(target.url);
+    const renamed = await call(patchActionRoute, "PATCH", "/", { id: r.rollback.id }, { body: { url: `${samePlace.origin}/api/admin/rollback?again=1` }, ...as });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.action.headers).toContainEqual({ name: "Authorization", value: "••••", secret: true });
+    // Re-entered for the new host: accepted, and that is what the new host receives.
+    const reentered = await call(patchActionRoute, "PATCH", "/", { id: r.rollback.id }, { body: { url: `${echoUrl}/echo`, headers: [{ name: "Authorization", value: "Bearer for-the-echo-host", secret: true }] }, ...as });
+    expect(reentered.status).toBe(200);
+  });
+
+  it("refuses link-local, metadata and credential-carrying URLs for actions and tiles, naming the field", async () => {
+    const r = await rolloutWithActions();
+    const as = { auth: admin.apiToken };
+    for (const url of ["http://169.254.169.254/latest/meta-data/", "http://[fd00:ec2::254]/latest", "http://metadata.google.internal/computeMetadata/v1/", "http://10.0.0.5/rollback"]) {
+      const created = await call(createActionRoute, "POST", "/", { id: r.id }, { body: actionBody("CUSTOM", url, { name: `Bad ${url}` }), ...as });
+      expect(created.status, url).toBe(400);
+      expect(Object.keys(created.body.error.fields), url).toEqual(["url"]);
+      const patched = await call(patchActionRoute, "PATCH", "/", { id: r.rollback.id }, { body: { url, headers: [{ name: "Authorization", value: "x", secret: true }] }, ...as });
+      expect(patched.status, url).toBe(400);
+    }
+    const { POST: createTileRoute } = await import("@/app/api/v1/rollouts/[id]/tiles/route");
+    for (const sourceUrl of ["http://169.254.169.254/metrics", "http://user:pw@127.0.0.1:9/metrics", "http://metadata.google.internal/metrics"]) {
+      const tile = await call(createTileRoute, "POST", "/", { id: r.id }, { body: { key: `t${Math.random().toString(36).slice(2, 7)}`, label: "Bad", sourceKind: "SCRAPE", sourceUrl, query: "up" }, ...as });
+      expect(tile.status, sourceUrl).toBe(400);
+      expect(Object.keys(tile.body.error.fields), sourceUrl).toEqual(["sourceUrl"]);
+    }
+  });
+});
+
 describe("the secret", () => {
   it("never appears in any API response, event, run row or console line", async () => {
     const r = await rolloutWithActions();
