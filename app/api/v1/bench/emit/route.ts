@@ -2,7 +2,7 @@ import { z } from "zod";
 import { requirePermission } from "@/lib/auth/session";
 import { notFound } from "@/lib/domain/errors";
 import { defineRoute, ok } from "@/lib/http/route";
-import { publishEvents, publishVolatile } from "@/lib/realtime/publisher";
+import { emitUnloggedEvent, publishVolatile } from "@/lib/realtime/publisher";
 import { eventEnvelopeSchema } from "@/lib/schemas/events";
 
 // The benchmark's baseline: the same HTTP request, auth and io.to(room).emit as a tick, minus the database.
@@ -16,7 +16,7 @@ const benchEmitSchema = z.union([
 export const POST = defineRoute({ body: benchEmitSchema }, async ({ principal, body }) => {
   if (process.env.WARROOM_BENCH !== "1") throw notFound("Route");
   requirePermission(principal, "rollout.configure");
-  if ("envelope" in body) publishEvents([body.envelope]);
+  if ("envelope" in body) emitUnloggedEvent(body.envelope);
   else publishVolatile(body.live.rolloutId, body.live.channel, body.live.payload);
   return ok({ ok: true });
 });
