@@ -1,4 +1,5 @@
-import { getDb } from "@/lib/db/client";
+import { getDb, type DbTx } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/generated/client";
 import { SYSTEM_ACTOR } from "@/lib/auth/principal";
 import type { EventEnvelope } from "@/lib/schemas/events";
 import type { CriterionResult } from "@/lib/metrics/evaluate";
@@ -44,24 +45,20 @@ export async function evaluatePhaseGates(phaseId: string, opts: EvaluateOptions 
   if (!found) return null;
   const rolloutId = found.rolloutId;
 
+  // Most evaluations change no state: they only note the readings. Those need neither the rollout's lock (which
+  // every tick of the rollout queues on) nor an event: one statement, outside it. A planned transition or verdict
+  // change is planned again under the lock, from what is there then, and recorded with its events.
+  const unlocked = await planEvaluation(getDb(), rolloutId, phaseId, now);
+  if (!unlocked) return null;
+  if (!unlocked.plan.verdictChanged && unlocked.plan.criteria.every((c) => !c.transition)) {
+    await getDb().$executeRaw(noteReadingsSql(unlocked.criteria, unlocked.plan.criteria, now));
+    return { phaseId, rolloutId, events: [], autoRollbacks: [] };
+  }
+
   const { result, events } = await changeRollout(rolloutId, SYSTEM_ACTOR, async (tx, record) => {
-    const phase = await tx.phase.findUnique({
-      where: { id: phaseId },
-      select: { id: true, name: true, status: true, verdict: true, criteria: { select: criterionSelect, orderBy: { id: "asc" } } },
-    });
-    if (!phase || phase.status !== "ACTIVE") return null;
-    const keys = [...new Set(phase.criteria.map((c) => c.metricKey))];
-    const tiles = await tx.metricTile.findMany({
-      where: { rolloutId, key: { in: keys } },
-      select: { key: true, lastValue: true, lastSampleAt: true, lastErrorAt: true, pollIntervalSeconds: true },
-    });
-    const criteria: CriterionToEvaluate[] = phase.criteria.map((c) => ({ ...c, stateSince: c.stateSince?.getTime() ?? null }));
-    const plan = planPhaseEvaluation({
-      verdict: phase.verdict,
-      criteria,
-      tiles: tiles.map((t) => ({ ...t, lastSampleAt: t.lastSampleAt?.getTime() ?? null, lastErrorAt: t.lastErrorAt?.getTime() ?? null })),
-      now: now.getTime(),
-    });
+    const planned = await planEvaluation(tx, rolloutId, phaseId, now);
+    if (!planned) return null;
+    const { phase, criteria, plan } = planned;
 
     const decisions: AutoRollbackDecision[] = [];
     for (const [i, outcome] of plan.criteria.entries()) {
@@ -121,6 +118,45 @@ export async function evaluatePhaseGates(phaseId: string, opts: EvaluateOptions 
   if (result === null) return null;
   await runAutoRollbacks(runner, result);
   return { phaseId, rolloutId, events, autoRollbacks: result };
+}
+
+/** The phase's criteria and tiles as they are now, and what the evaluation plans; null when the phase is not ACTIVE. */
+async function planEvaluation(db: DbTx, rolloutId: string, phaseId: string, now: Date) {
+  const phase = await db.phase.findUnique({
+    where: { id: phaseId },
+    select: { id: true, name: true, status: true, verdict: true, criteria: { select: criterionSelect, orderBy: { id: "asc" } } },
+  });
+  if (!phase || phase.status !== "ACTIVE") return null;
+  const keys = [...new Set(phase.criteria.map((c) => c.metricKey))];
+  const tiles = await db.metricTile.findMany({
+    where: { rolloutId, key: { in: keys } },
+    select: { key: true, lastValue: true, lastSampleAt: true, lastErrorAt: true, pollIntervalSeconds: true },
+  });
+  const criteria: CriterionToEvaluate[] = phase.criteria.map((c) => ({ ...c, stateSince: c.stateSince?.getTime() ?? null }));
+  const plan = planPhaseEvaluation({
+    verdict: phase.verdict,
+    criteria,
+    tiles: tiles.map((t) => ({ ...t, lastSampleAt: t.lastSampleAt?.getTime() ?? null, lastErrorAt: t.lastErrorAt?.getTime() ?? null })),
+    now: now.getTime(),
+  });
+  return { phase, criteria, plan };
+}
+
+type PlannedCriterion = ReturnType<typeof planPhaseEvaluation>["criteria"][number];
+
+/** An evaluation that changed no state: every criterion's lastEvaluatedAt, and lastValue where the reading is usable. */
+export function noteReadingsSql(criteria: readonly { id: string }[], outcomes: readonly Pick<PlannedCriterion, "reading">[], now: Date): Prisma.Sql {
+  const rows = criteria.map((c, i) => {
+    const reading = outcomes[i]!.reading;
+    const usable = reading.value !== null && !reading.stale && !reading.sourceError;
+    return { id: c.id, value: usable ? String(reading.value) : null };
+  });
+  return Prisma.sql`
+    UPDATE "Criterion" c
+    SET "lastEvaluatedAt" = (to_timestamp(${now.getTime()}::float8 / 1000) AT TIME ZONE 'UTC'),
+        "lastValue" = coalesce(v.value::float8, c."lastValue")
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(id text, value text)
+    WHERE c.id = v.id`;
 }
 
 const TRANSITION_WORDS = { NORMAL: "is back to normal", PENDING: "is pending", FIRING: "is FIRING" } as const;

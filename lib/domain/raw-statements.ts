@@ -1,4 +1,5 @@
 import type { Prisma } from "@/lib/db/generated/client";
+import { noteReadingsSql } from "./evaluation";
 import { itemTickSql } from "./item-tick-sql";
 import { recordReadingsSql } from "./record-readings-sql";
 
@@ -21,5 +22,9 @@ export const RAW_STATEMENTS: { name: string; sample: () => Prisma.Sql }[] = [
         ],
         500,
       ),
+  },
+  {
+    name: "evaluation that changes no state (evaluation.ts noteReadingsSql)",
+    sample: () => noteReadingsSql([{ id: "c" }], [{ reading: { value: 1, at: 0, stale: false } }], new Date(0)),
   },
 ];
