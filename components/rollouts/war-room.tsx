@@ -13,7 +13,7 @@ import { ApiError, apiFetch } from "@/lib/api/client";
 import { rolloutKeys } from "@/lib/api/keys";
 import type { RolloutState } from "@/lib/domain/rollouts";
 import type { ItemView } from "@/lib/domain/selects";
-import { applyRolloutEvent, replaceItem } from "@/lib/realtime/apply-event";
+import { applyLiveMessage, applyRolloutEvent, replaceItem } from "@/lib/realtime/apply-event";
 import type { PresencePayload, PresenceUser } from "@/lib/realtime/contract";
 import { useRolloutLive } from "@/lib/realtime/use-rollout-live";
 import type { UpdateItemInput } from "@/lib/schemas/checklist";
@@ -52,6 +52,7 @@ export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props
     rolloutId,
     queryKey,
     apply: applyRolloutEvent,
+    applyLive: applyLiveMessage,
     onEvent: (envelope) => setRecent((list) => [envelope, ...list].slice(0, 50)),
     onLive: ({ channel, payload }) => channel === "presence" && setPresence((payload as PresencePayload).users),
   });

@@ -13,7 +13,7 @@ import type { Role } from "@/lib/db/generated/enums";
 import { gateStatus } from "@/lib/domain/gate-status";
 import type { RolloutState } from "@/lib/domain/rollouts";
 import type { GateView } from "@/lib/domain/selects";
-import { applyRolloutEvent } from "@/lib/realtime/apply-event";
+import { applyLiveMessage, applyRolloutEvent } from "@/lib/realtime/apply-event";
 import { useRolloutLive } from "@/lib/realtime/use-rollout-live";
 import type { RecordSignOffInput } from "@/lib/schemas/signoff";
 import { GateEvidencePanel, SignedEvidence } from "./gate-evidence";
@@ -30,7 +30,7 @@ export function SignoffBoard({ initialState, userRole, userId }: { initialState:
     queryFn: ({ signal }) => apiFetch<RolloutState>(`/api/v1/rollouts/${rolloutId}`, { signal }),
     initialData: initialState,
   });
-  const connection = useRolloutLive<RolloutState>({ rolloutId, queryKey, apply: applyRolloutEvent });
+  const connection = useRolloutLive<RolloutState>({ rolloutId, queryKey, apply: applyRolloutEvent, applyLive: applyLiveMessage });
   const done = state.items.filter((i) => i.state === "DONE" || i.state === "SKIPPED").length;
 
   return (

@@ -1,3 +1,4 @@
+import "server-only";
 import { decode } from "next-auth/jwt";
 import { findUserByApiToken, findShareGrant } from "@/lib/domain/tokens";
 import { findUserForPrincipal } from "@/lib/domain/users";

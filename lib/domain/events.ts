@@ -1,12 +1,14 @@
+import "server-only";
 import { getDb, type DbTx } from "@/lib/db/client";
 import type { Actor } from "@/lib/auth/principal";
 import { publishEvents } from "@/lib/realtime/publisher";
-import type { EventEnvelope } from "@/lib/schemas/events";
+import type { EventEnvelope, EventInput, EventType } from "@/lib/schemas/events";
 import { notFound } from "./errors";
 import { hooksWanting, runEventHooks } from "./event-hooks";
 import { enqueueChange } from "./write-queue";
 
-export type RecordEvent = (type: string, data: Record<string, unknown>) => Promise<EventEnvelope>;
+/** Records one event of the catalogue (lib/schemas/events.ts) with its payload. */
+export type RecordEvent = <T extends EventType>(type: T, data: EventInput<T>) => Promise<EventEnvelope>;
 
 /** A rollout, named directly or through a row that belongs to it (one query finds and locks it). */
 export type RolloutRef = string | { via: "ChecklistItem" | "SignoffGate" | "Phase" | "Action" | "ActionRun" | "ShareToken"; id: string };
@@ -104,7 +106,7 @@ export async function changeRolloutInOneStatement<T>(
 /** changeRollout for a change that creates the rollout it records on (import, demo seed). */
 export async function transactWithEvents<T>(
   actor: Actor,
-  change: (tx: DbTx, recordFor: (rolloutId: string, type: string, data: Record<string, unknown>) => Promise<EventEnvelope>) => Promise<T>,
+  change: (tx: DbTx, recordFor: <E extends EventType>(rolloutId: string, type: E, data: EventInput<E>) => Promise<EventEnvelope>) => Promise<T>,
 ): Promise<{ result: T; events: EventEnvelope[] }> {
   const events: EventEnvelope[] = [];
   const result = await getDb().$transaction(
@@ -121,7 +123,7 @@ export async function transactWithEvents<T>(
 }
 
 /** Bumps lastSeq and inserts the event in one statement (one round trip per event). */
-export async function appendEvent(tx: DbTx, rolloutId: string, actor: Actor, type: string, data: Record<string, unknown>) {
+export async function appendEvent(tx: DbTx, rolloutId: string, actor: Actor, type: EventType, data: object) {
   const json = toJson(data);
   const rows = await tx.$queryRaw<{ seq: number; at: Date }[]>`
     WITH bumped AS (UPDATE "Rollout" SET "lastSeq" = "lastSeq" + 1 WHERE id = ${rolloutId} RETURNING "lastSeq")
@@ -140,7 +142,7 @@ export function envelopeOf(rolloutId: string, row: { seq: number; at: Date | str
 }
 
 /** Dates become ISO strings, undefined disappears: what the client will see, stored the same way. */
-function toJson(data: Record<string, unknown>): Record<string, unknown> {
+function toJson(data: object): Record<string, unknown> {
   return JSON.parse(JSON.stringify(data)) as Record<string, unknown>;
 }
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { getDb, type DbTx } from "@/lib/db/client";
 import { publishEvents } from "@/lib/realtime/publisher";

@@ -3,7 +3,8 @@ import { Server, type Socket } from "socket.io";
 import { authenticate, requireRolloutRead } from "@/lib/auth/session";
 import { currentSeq, listEventsAfter } from "@/lib/domain/events";
 import { toPublicEvent } from "@/lib/domain/public-view";
-import { errorAck, invalidInput, toDomainError } from "@/lib/http/errors";
+import { invalidInput, toDomainError } from "@/lib/domain/to-domain-error";
+import { errorAck } from "./error-ack";
 import { joinRequestSchema, type EventEnvelope, type JoinAck } from "@/lib/schemas/events";
 import {
   publicRolloutRoom,
