@@ -37,6 +37,61 @@ async function eventLoopLagP99(server: BenchServer): Promise<number> {
   return Number(line?.split(" ").at(-1)) * 1000;
 }
 
+
+// Each table is printed as soon as its figures are in (a later failure loses nothing).
+const printed = new Set<string>();
+function print() {
+  if (json) return;
+  if (results.serial && !printed.has("serial")) {
+    printed.add("serial");
+    console.log("\nOne request at a time, on a live rollout (ms)");
+    console.log("request | n | p50 | p95 | p99 | max");
+    for (const r of results.serial) console.log([r.label, r.latency.n, ms(r.latency.p50), ms(r.latency.p95), ms(r.latency.p99), ms(r.latency.max)].join(" | "));
+  }
+  if (results.inProcess && !printed.has("inProcess")) {
+    printed.add("inProcess");
+    console.log("\nOne tick at a time inside the bench process, no HTTP (ms)");
+    console.log("path | n | p50 | p95 | p99 | max");
+    for (const r of results.inProcess) console.log([r.label, r.latency.n, ms(r.latency.p50), ms(r.latency.p95), ms(r.latency.p99), ms(r.latency.max)].join(" | "));
+  }
+  if (results.tickFanout && !printed.has("tickFanout")) {
+    printed.add("tickFanout");
+    console.log("\nTick sent → received by the last client (ms): app (HTTP PATCH → DB transaction → emit) vs baseline (HTTP → emit, no DB)");
+    console.log("clients | app p50 | app p99 | app max | base p50 | base p99 | base max | p99 diff | p99 ratio | lost");
+    for (const r of results.tickFanout) {
+      console.log(
+        [r.clients, ms(r.app.p50), ms(r.app.p99), ms(r.app.max), ms(r.baseline.p50), ms(r.baseline.p99), ms(r.baseline.max), ms(r.app.p99 - r.baseline.p99), (r.app.p99 / r.baseline.p99).toFixed(2), r.lost]
+          .map(String)
+          .join(" | "),
+      );
+    }
+  }
+  if (results.metricFanout && !printed.has("metricFanout")) {
+    printed.add("metricFanout");
+    console.log("\nMetric fan-out: 10 tiles at 1 Hz to 1000 clients (live messages, volatile)");
+    console.log("path | pushes | expected | delivered | delivered % | server event-loop lag p99 (ms)");
+    for (const r of results.metricFanout) console.log([r.label, r.pushes, r.expected, r.delivered, (r.ratio * 100).toFixed(2), ms(r.eventLoopLagP99Ms)].join(" | "));
+  }
+  if (results.httpLoad && !printed.has("httpLoad")) {
+    printed.add("httpLoad");
+    console.log("\nHTTP ticks at a steady rate on one rollout, 200 sockets watching each server (ms)");
+    console.log("rate | route | requests | expected | errors | non-2xx | p50 | p97.5 | p99 | max | p99 ÷ floor p99");
+    const runs = results.httpLoad.runs;
+    for (const r of runs) {
+      const floor = runs.find((f) => f.rate === r.rate && f.label.startsWith("floor"));
+      const ratio = floor && r !== floor ? (r.p99 / floor.p99).toFixed(2) : "";
+      console.log([r.rate, r.label, r.requests, r.rate * r.seconds, r.errors, r.non2xx, ms(r.p50), ms(r.p95), ms(r.p99), ms(r.max), ratio].join(" | "));
+    }
+    console.log(`server event-loop lag p99: ${ms(results.httpLoad.eventLoopLagP99Ms)} ms`);
+  }
+  if (results.coldStart && !printed.has("coldStart")) {
+    printed.add("coldStart");
+    const c = results.coldStart;
+    console.log("\nCold start to first 200 from /api/health (ms)");
+    console.log(`npm start, new embedded Postgres: ${ms(c.firstStartMs)} | npm start, existing data: ${ms(c.warmStartMs)} | baseline bare Node HTTP: ${ms(c.bareNodeMs)}`);
+  }
+}
+
 const results: {
   serial?: SerialResult[];
   inProcess?: InProcessResult[];
@@ -53,6 +108,7 @@ if (only.has("serial") || only.has("fanout") || only.has("http") || only.has("me
       results.serial = await measureSerialTicks(server, 200);
       log("one tick at a time in this process: 200 each of the statement, the general path, raw pg …");
       results.inProcess = await measureInProcessTicks(server, 200);
+      print();
     }
     if (only.has("fanout")) {
       results.tickFanout = [];
@@ -60,16 +116,19 @@ if (only.has("serial") || only.has("fanout") || only.has("http") || only.has("me
         log(`tick fan-out: ${clients} clients, ${ticks} ticks (+5 warm-up) …`);
         results.tickFanout.push(await measureTickFanout(server, clients, ticks));
       }
+      print();
     }
     if (only.has("metrics")) {
       log(`metric fan-out: 1000 clients, 10 tiles pushed at 1 Hz for ${seconds} s …`);
       results.metricFanout = await measureMetricFanout(server, { clients: 1000, seconds });
+      print();
     }
     if (only.has("http")) {
       log(`HTTP load: ${rates.join(", ")} req/s for ${seconds} s each, app and floor, 200 sockets on each …`);
       await eventLoopLagP99(server); // a scrape resets the server's lag histogram
       const runs = await measureHttpLoad(server, { rates, seconds, sockets: 200 });
       results.httpLoad = { runs, eventLoopLagP99Ms: await eventLoopLagP99(server) };
+      print();
     }
   } finally {
     await server.stop();
@@ -77,53 +136,10 @@ if (only.has("serial") || only.has("fanout") || only.has("http") || only.has("me
 }
 if (only.has("coldstart")) {
   log("cold start of npm start (built) …");
-  results.coldStart = await measureColdStart();
+  // A failed cold start must not lose the figures above.
+  results.coldStart = await measureColdStart().catch((error: Error) => (log(`cold start failed: ${error.message}`), undefined));
+  print();
 }
 
-if (json) {
-  console.log(JSON.stringify({ machine, ...results }, null, 2));
-} else {
-  if (results.serial) {
-    console.log("\nOne request at a time, on a live rollout (ms)");
-    console.log("request | n | p50 | p95 | p99 | max");
-    for (const r of results.serial) console.log([r.label, r.latency.n, ms(r.latency.p50), ms(r.latency.p95), ms(r.latency.p99), ms(r.latency.max)].join(" | "));
-  }
-  if (results.inProcess) {
-    console.log("\nOne tick at a time inside the bench process, no HTTP (ms)");
-    console.log("path | n | p50 | p95 | p99 | max");
-    for (const r of results.inProcess) console.log([r.label, r.latency.n, ms(r.latency.p50), ms(r.latency.p95), ms(r.latency.p99), ms(r.latency.max)].join(" | "));
-  }
-  if (results.tickFanout) {
-    console.log("\nTick sent → received by the last client (ms): app (HTTP PATCH → DB transaction → emit) vs baseline (HTTP → emit, no DB)");
-    console.log("clients | app p50 | app p99 | app max | base p50 | base p99 | base max | p99 diff | p99 ratio | lost");
-    for (const r of results.tickFanout) {
-      console.log(
-        [r.clients, ms(r.app.p50), ms(r.app.p99), ms(r.app.max), ms(r.baseline.p50), ms(r.baseline.p99), ms(r.baseline.max), ms(r.app.p99 - r.baseline.p99), (r.app.p99 / r.baseline.p99).toFixed(2), r.lost]
-          .map(String)
-          .join(" | "),
-      );
-    }
-  }
-  if (results.metricFanout) {
-    console.log("\nMetric fan-out: 10 tiles at 1 Hz to 1000 clients (live messages, volatile)");
-    console.log("path | pushes | expected | delivered | delivered % | server event-loop lag p99 (ms)");
-    for (const r of results.metricFanout) console.log([r.label, r.pushes, r.expected, r.delivered, (r.ratio * 100).toFixed(2), ms(r.eventLoopLagP99Ms)].join(" | "));
-  }
-  if (results.httpLoad) {
-    console.log("\nHTTP ticks at a steady rate on one rollout, 200 sockets watching each server (ms)");
-    console.log("rate | route | requests | expected | errors | non-2xx | p50 | p97.5 | p99 | max | p99 ÷ floor p99");
-    const runs = results.httpLoad.runs;
-    for (const r of runs) {
-      const floor = runs.find((f) => f.rate === r.rate && f.label.startsWith("floor"));
-      const ratio = floor && r !== floor ? (r.p99 / floor.p99).toFixed(2) : "";
-      console.log([r.rate, r.label, r.requests, r.rate * r.seconds, r.errors, r.non2xx, ms(r.p50), ms(r.p95), ms(r.p99), ms(r.max), ratio].join(" | "));
-    }
-    console.log(`server event-loop lag p99: ${ms(results.httpLoad.eventLoopLagP99Ms)} ms`);
-  }
-  if (results.coldStart) {
-    const c = results.coldStart;
-    console.log("\nCold start to first 200 from /api/health (ms)");
-    console.log(`npm start, new embedded Postgres: ${ms(c.firstStartMs)} | npm start, existing data: ${ms(c.warmStartMs)} | baseline bare Node HTTP: ${ms(c.bareNodeMs)}`);
-  }
-}
+if (json) console.log(JSON.stringify({ machine, ...results }, null, 2));
 process.exit(0);

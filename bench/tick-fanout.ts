@@ -20,7 +20,7 @@ export async function connectClients(server: BenchServer, count: number, url = s
   const clients: Client[] = [];
   for (let start = 0; start < count; start += 100) {
     const batch = Array.from({ length: Math.min(100, count - start) }, () => {
-      const client: Client = io(url, { auth: { token: server.token }, transports: ["websocket"], reconnection: false, forceNew: true });
+      const client: Client = io(url, { auth: { token: server.token }, transports: ["websocket"], reconnection: false, forceNew: true, timeout: 120_000 });
       return new Promise<Client>((resolve, reject) => {
         client.once("connect_error", reject);
         client.once("connect", () =>
