@@ -27,6 +27,7 @@ import { abortRolloutSchema, pausePhaseSchema, promotePhaseSchema, resumePhaseSc
 import { importRunbookSchema, runbookDraftSchema } from "@/lib/schemas/runbook";
 import { createShareLinkSchema } from "@/lib/schemas/share";
 import { recordSignOffSchema } from "@/lib/schemas/signoff";
+import { notificationOperations } from "./notifications";
 import { buildOpenApiDocument, type OpenApiDocument } from "./openapi";
 import { defineOperation as op, Reply, type Operation } from "./operation";
 
@@ -479,6 +480,9 @@ export const operations = {
       return createApiToken(caller.userId, body.name, { expiresAt });
     },
   }),
+
+  // Notifications out, alerts in (lib/operations/notifications.ts).
+  ...notificationOperations,
 
   "openapi.get": op({
     method: "GET",
