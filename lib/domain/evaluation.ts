@@ -58,11 +58,11 @@ export async function evaluatePhaseGates(phaseId: string, opts: EvaluateOptions 
   const unlocked = await planEvaluation(getDb(), rolloutId, phaseId, now);
   if (!unlocked) return null;
   if (!unlocked.plan.verdictChanged && unlocked.plan.criteria.every((c) => !c.statusChanged && !c.transition)) {
-    const { criteria, plan } = unlocked;
+    const { phase, criteria, plan } = unlocked;
     await getDb().$executeRaw(noteReadingsSql(criteria, plan.criteria, now));
     const live: EvaluationPayload["criteria"] = plan.criteria.map((outcome, i) => ({
       id: criteria[i]!.id,
-      lastValue: outcome.reading.quality === "fresh" ? outcome.reading.value : criteria[i]!.lastValue,
+      lastValue: outcome.reading.quality === "fresh" ? outcome.reading.value : phase.criteria[i]!.lastValue,
       lastEvaluatedAt: now.toISOString(),
       judgement: outcome.judgement,
     }));

@@ -25,6 +25,6 @@ export const RAW_STATEMENTS: { name: string; sample: () => Prisma.Sql }[] = [
   },
   {
     name: "evaluation that changes no state (evaluation.ts noteReadingsSql)",
-    sample: () => noteReadingsSql([{ id: "c" }], [{ reading: { value: 1, at: 0, stale: false } }], new Date(0)),
+    sample: () => noteReadingsSql([{ id: "c" }], [{ reading: { value: 1, at: 0, quality: "fresh" } }], new Date(0)),
   },
 ];
