@@ -25,6 +25,9 @@ const PERMISSIONS = {
   "plan.structure": ["ADMIN", "COMMANDER"],
   // Run any rollout as a rehearsal (a copy), and re-baseline its plan from a rehearsal's timings.
   "rollout.rehearse": ["ADMIN", "COMMANDER"],
+  // Notification channels (secrets inside) and alert tokens; commanders see the channels and their delivery log.
+  "notifications.configure": ["ADMIN"],
+  "notifications.read": ["ADMIN", "COMMANDER"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

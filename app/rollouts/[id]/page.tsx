@@ -22,6 +22,7 @@ export default async function WarRoomPage({ params, searchParams }: { params: Pr
         canSign={can(user.role, "signoff.sign")}
         canEditChecklist={can(user.role, "plan.checklist")}
         users={can(user.role, "plan.checklist") ? await listAssignableUsers() : []}
+        role={user.role}
         wall={wall}
       />
     </>
