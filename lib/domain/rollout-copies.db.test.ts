@@ -90,8 +90,11 @@ describe("rehearsals", () => {
   it("is a copy in rehearsal mode whose actions are dry runs: the target is never called", async () => {
     const rollout = await makeRollout(runbook());
     await createSeedAction(rollout.id, createActionSchema.parse({ kind: "ROLLBACK", name: "Roll back", url: `${target.url}/api/admin/rollback`, headers: [{ name: "Authorization", value: `Bearer ${TOKEN}`, secret: true }], bodyTemplate: '{"reason": "{{reason}}"}', allowedRoles: ["COMMANDER"] }));
+    await getDb().notificationChannel.create({ data: { rolloutId: rollout.id, kind: "WEBHOOK", name: "ops", secretConfig: "sealed", targetHint: "hooks.example", forRehearsals: true } });
     const rehearsal = await createRehearsal(commander.principal, rollout.id, {});
     const state = await getRolloutState(rehearsal.id);
+    // The rollout's own notification channels come along (the outbox then sends only those marked for rehearsals).
+    expect(await getDb().notificationChannel.findMany({ where: { rolloutId: rehearsal.id }, select: { name: true, forRehearsals: true } })).toEqual([{ name: "ops", forRehearsals: true }]);
     expect(state.rollout).toMatchObject({ isRehearsal: true, rehearsalOfId: rollout.id, name: `${(await getRolloutState(rollout.id)).rollout.name} — rehearsal` });
     const calls = target.adminCalls().length;
     const { run } = await requestActionRun(commander.principal, state.actions[0]!.id, { reason: "rehearse the rollback", params: {}, idempotencyKey: "rehearsal-rb" });
@@ -120,7 +123,7 @@ describe("rehearsals", () => {
     await db.checklistItem.update({ where: { id: named.id }, data: { checkedAt: new Date("2026-12-01T10:20:00Z") } });
     await db.phase.update({ where: { id: r.phases[0]!.id }, data: { startedAt: t0 } });
     await recordSignOff(commander.principal, r.gates.find((g) => g.name === "Go to full")!.id, { decision: "GO" });
-    await promotePhase(commander.principal, rehearsal.id, {});
+    await promotePhase(commander.principal, rehearsal.id, { override: { reason: "the rehearsal moves on" } });
     await db.phase.update({ where: { id: r.phases[0]!.id }, data: { endedAt: new Date("2026-12-01T10:45:00Z") } });
     const signature = await db.signature.findFirstOrThrow({ where: { gate: { name: "Go to full", rolloutId: rehearsal.id } } });
     await db.$executeRaw`ALTER TABLE "Signature" DISABLE TRIGGER USER`;

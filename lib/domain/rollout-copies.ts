@@ -13,7 +13,7 @@ import { rolloutSummarySelect, type RolloutSummary } from "./selects";
 // Copies of a rollout or a template (clone), and rehearsals (a copy in rehearsal mode);
 // the rollout's own fields, template flag and archive. A copy takes the structure only: sections, items (open, no
 // ticks or notes), phases and their criteria (pending, no verdicts), gates (no signatures), contacts, tiles (no
-// readings) and actions (no runs).
+// readings), actions (no runs) and the rollout's own notification channels (no deliveries).
 
 /** Name, service, T0, description; marks or unmarks it as a template; archives or unarchives it. */
 export async function updateRollout(principal: UserPrincipal, rolloutId: string, input: UpdateRolloutInput): Promise<RolloutSummary> {
@@ -108,7 +108,7 @@ function levels<T extends { id: string; parentId: string | null }>(rows: T[]): T
 
 async function copyStructure(tx: DbTx, fromId: string, toId: string) {
   const where = { rolloutId: fromId };
-  const [sections, items, phases, gates, contacts, tiles, actions] = await Promise.all([
+  const [sections, items, phases, gates, contacts, tiles, actions, channels] = await Promise.all([
     tx.checklistSection.findMany({ where, orderBy: { position: "asc" } }),
     tx.checklistItem.findMany({ where, orderBy: { position: "asc" } }),
     tx.phase.findMany({ where, orderBy: { position: "asc" }, include: { criteria: { orderBy: { id: "asc" } } } }),
@@ -116,6 +116,8 @@ async function copyStructure(tx: DbTx, fromId: string, toId: string) {
     tx.contact.findMany({ where, orderBy: { position: "asc" } }),
     tx.metricTile.findMany({ where, orderBy: { position: "asc" } }),
     tx.action.findMany({ where: { ...where, deletedAt: null }, orderBy: { createdAt: "asc" } }),
+    // The rollout's own notification channels (a rehearsal then notifies those marked for rehearsals).
+    tx.notificationChannel.findMany({ where: { ...where, deletedAt: null }, orderBy: { createdAt: "asc" } }),
   ]);
   const newId = new Map<string, string>();
   const idFor = (old: string) => {
@@ -180,6 +182,9 @@ async function copyStructure(tx: DbTx, fromId: string, toId: string) {
     await tx.metricTile.createMany({
       data: tiles.map(({ id: _id, rolloutId: _r, lastValue: _v, lastSampleAt: _s, lastError: _e, lastErrorAt: _ea, ...t }) => ({ ...t, rolloutId: toId })),
     });
+  }
+  for (const { id: _id, rolloutId: _r, createdAt: _c, updatedAt: _u, deletedAt: _d, lastSentAt: _l, rules, ...channel } of channels) {
+    await tx.notificationChannel.create({ data: { ...channel, rules: rules === null ? undefined : (rules as Prisma.InputJsonValue), rolloutId: toId } });
   }
   for (const { id: _id, rolloutId: _r, createdAt: _c, updatedAt: _u, deletedAt: _d, headers, ...action } of actions) {
     await tx.action.create({ data: { ...action, headers: (headers ?? {}) as Prisma.InputJsonValue, rolloutId: toId } });
