@@ -9,6 +9,8 @@ import { MetricsPanel } from "@/components/metrics/metrics-panel";
 import { RolloutActivity } from "@/components/phases/rollout-activity";
 import { GateSummary } from "@/components/signoff/gate-summary";
 import { ApiError, apiFetch } from "@/lib/api/client";
+import { can } from "@/lib/auth/permissions";
+import type { Role } from "@/lib/db/generated/enums";
 import { rolloutKeys } from "@/lib/api/keys";
 import type { RolloutState } from "@/lib/domain/rollouts";
 import type { ItemView } from "@/lib/domain/selects";
@@ -33,7 +35,7 @@ type Props = {
   wall: boolean;
 };
 
-export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props) {
+export function WarRoom({ initialState, me, canEditItems: canEditAtLoad, canSign: canSignAtLoad, wall }: Props) {
   const rolloutId = initialState.rollout.id;
   const queryKey = rolloutKeys.state(rolloutId);
   const queryClient = useQueryClient();
@@ -41,6 +43,10 @@ export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props
   const [notice, setNotice] = useState<string | null>(null);
   const [recent, setRecent] = useState<EventEnvelope[]>([]);
   const [presence, setPresence] = useState<PresenceUser[]>([]);
+  // The role as the server says it is now: an admin's change reaches the open page through its socket.
+  const [liveRole, setLiveRole] = useState<Role | null>(null);
+  const canEditItems = liveRole ? can(liveRole, "item.update") : canEditAtLoad;
+  const canSign = liveRole ? can(liveRole, "signoff.sign") : canSignAtLoad;
 
   const { data: state } = useQuery({
     queryKey,
@@ -53,6 +59,10 @@ export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props
     apply: applyRolloutEvent,
     onEvent: (envelope) => setRecent((list) => [envelope, ...list].slice(0, 50)),
     onLive: ({ channel, payload }) => channel === "presence" && setPresence((payload as PresencePayload).users),
+    onPrincipal: (message) => {
+      setLiveRole(message.role as Role);
+      setNotice(`Your role is now ${message.role}.`);
+    },
   });
 
   const updateItem = useMutation({

@@ -19,6 +19,8 @@ const PERMISSIONS = {
   "action.configure": ["ADMIN"],
   "share.manage": ["ADMIN", "COMMANDER"],
   "metrics.push": ["ADMIN", "COMMANDER", "ENGINEER"],
+  // People: invite, create, change roles, deactivate.
+  "user.manage": ["ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,6 +1,6 @@
 import { decode } from "next-auth/jwt";
 import { findUserByApiToken, findShareGrant } from "@/lib/domain/tokens";
-import { findUserForPrincipal } from "@/lib/domain/users";
+import { findLiveSession } from "@/lib/domain/sessions";
 import { forbidden, unauthorized } from "@/lib/domain/errors";
 import { can, type Permission } from "./permissions";
 import type { Principal, UserPrincipal } from "./principal";
@@ -32,9 +32,12 @@ export async function principalFromSessionToken(sessionToken: string | null | un
   const secret = process.env.NEXTAUTH_SECRET;
   if (!secret) throw new Error("NEXTAUTH_SECRET is not set");
   const jwt = await decode({ token: sessionToken, secret }).catch(() => null);
-  if (!jwt?.sub) return null;
-  const user = await findUserForPrincipal(jwt.sub);
-  return user ? { kind: "user", userId: user.id, name: user.name, email: user.email, role: user.role, via: "session" } : null;
+  // A cookie names its server-side session (`sid`): signed out, expired or deactivated means no principal.
+  if (!jwt?.sub || typeof jwt.sid !== "string") return null;
+  const session = await findLiveSession(jwt.sid, jwt.sub);
+  if (!session) return null;
+  const { user } = session;
+  return { kind: "user", userId: user.id, name: user.name, email: user.email, role: user.role, via: "session", sessionId: session.sessionId, expiresAt: session.expiresAt.toISOString() };
 }
 
 /** An API token (wr_pat_…) or a share token (wr_share_…), as sent in `Authorization: Bearer` or socket auth. */
@@ -42,8 +45,10 @@ export async function principalFromBearer(token: string | null | undefined): Pro
   if (!token || token.length > 200) return null;
   const kind = tokenKind(token);
   if (kind === "api") {
-    const user = await findUserByApiToken(token);
-    return user ? { kind: "user", userId: user.id, name: user.name, email: user.email, role: user.role, via: "apiToken" } : null;
+    const found = await findUserByApiToken(token);
+    if (!found) return null;
+    const { user } = found;
+    return { kind: "user", userId: user.id, name: user.name, email: user.email, role: user.role, via: "apiToken", apiTokenId: found.tokenId, expiresAt: found.expiresAt?.toISOString() ?? null };
   }
   if (kind === "share") {
     const grant = await findShareGrant(token);

@@ -1,15 +1,14 @@
-import { z } from "zod";
 import { requirePermission } from "@/lib/auth/session";
 import { forbidden } from "@/lib/domain/errors";
-import { createApiToken } from "@/lib/domain/tokens";
+import { createApiToken, listOwnApiTokens } from "@/lib/domain/tokens";
 import { defineRoute, ok } from "@/lib/http/route";
+import { createTokenSchema } from "@/lib/schemas/users";
 
-const createTokenSchema = z
-  .object({
-    name: z.string().trim().min(1, "is required").max(100),
-    expiresInDays: z.number().int().min(1).max(365).optional(),
-  })
-  .strict();
+/** The caller's own API tokens with last use and expiry; never the tokens themselves. */
+export const GET = defineRoute({}, async ({ principal }) => {
+  const user = requirePermission(principal, "rollout.read");
+  return ok({ tokens: await listOwnApiTokens(user.userId) });
+});
 
 /** An API token for the signed-in user (acts with their role); the token is in this response only. */
 export const POST = defineRoute({ body: createTokenSchema }, async ({ principal, body }) => {
