@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { Checklist } from "@/components/checklist/checklist";
+import { Checklist, type Person } from "@/components/checklist/checklist";
 import { ContactsPanel } from "@/components/contacts/contacts-panel";
 import { MetricsPanel } from "@/components/metrics/metrics-panel";
 import { RolloutActivity } from "@/components/phases/rollout-activity";
@@ -29,13 +29,15 @@ import { useNow } from "./use-now";
 type Props = {
   initialState: RolloutState;
   me: { id: string; name: string };
+  /** Active users an item can be assigned to. */
+  people?: Person[];
   canEditItems: boolean;
   canSign: boolean;
   /** Wall display: dark, large, no controls. */
   wall: boolean;
 };
 
-export function WarRoom({ initialState, me, canEditItems: canEditAtLoad, canSign: canSignAtLoad, wall }: Props) {
+export function WarRoom({ initialState, me, people, canEditItems: canEditAtLoad, canSign: canSignAtLoad, wall }: Props) {
   const rolloutId = initialState.rollout.id;
   const queryKey = rolloutKeys.state(rolloutId);
   const queryClient = useQueryClient();
@@ -168,6 +170,8 @@ export function WarRoom({ initialState, me, canEditItems: canEditAtLoad, canSign
           canEdit={canEditItems}
           onSetState={(item, next) => changeItem(item, { state: next })}
           onSaveNote={(item, note) => changeItem(item, { note })}
+          people={people}
+          onAssign={(item, ownerId) => changeItem(item, { ownerId })}
         />
         <aside className="space-y-4">
           <RolloutActivity state={state} now={now} />

@@ -44,7 +44,7 @@ export const authEnvSchema = z
 
 export type AuthEnv = z.infer<typeof authEnvSchema>;
 
-export function readAuthEnv(source: NodeJS.ProcessEnv = process.env): AuthEnv {
+export function readAuthEnv(source: Record<string, string | undefined> = process.env): AuthEnv {
   const parsed = authEnvSchema.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== "")));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");

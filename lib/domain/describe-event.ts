@@ -136,6 +136,10 @@ export function describeEvent(envelope: Pick<EventEnvelope, "type" | "data">): s
   switch (envelope.type) {
     case "item.updated": {
       const item = data.item as (Item & { note?: string | null }) | undefined;
+      if (item && "assignee" in data && item.state === data.previousState) {
+        const assignee = data.assignee as { name: string } | null;
+        return assignee ? `Checklist: "${item.text}" assigned to ${assignee.name}` : `Checklist: "${item.text}" unassigned`;
+      }
       if (item && item.state === data.previousState) return `Checklist: note on "${item.text}"${item.note ? `: ${item.note}` : " cleared"}`;
       return describePublicEvent(envelope) ?? "Checklist item updated";
     }

@@ -112,12 +112,9 @@ export function createRealtimeServer(
   registerRealtime({
     recheckUserSockets: (userId) => {
       void recheckLocalUserSockets(io, userId);
-      // The other processes behind the load balancer hold this user's other sockets.
-      try {
-        io.serverSideEmit("recheckUserSockets", userId);
-      } catch {
-        // The in-memory adapter (tests, one process) has no other servers.
-      }
+      // The other processes behind the load balancer hold this user's other sockets (the in-memory adapter of a
+      // single process has no others).
+      if (opts.adapter) io.serverSideEmit("recheckUserSockets", userId);
     },
     publishEvents: (events) => publish(io, events),
     publishVolatile: (rolloutId, channel, payload) => {
