@@ -77,6 +77,7 @@ function buildAuthOptions(env: AuthEnv): NextAuthOptions {
             email: typeof claims.email === "string" ? claims.email : null,
             name: typeof claims.name === "string" ? claims.name : null,
             groups: groupsOf(claims, env.WARROOM_OIDC_GROUPS_CLAIM),
+            emailVerified: claims.email_verified !== false,
           },
           env,
         );

@@ -7,13 +7,15 @@ import { endUserSessions } from "./sessions";
 // a person with no mapped group is refused, and if they had an account its sessions end (their group was taken
 // away). New people get an account when provisioning is "auto", or when an admin invited their e-mail.
 
-export type OidcIdentity = { subject: string; email: string | null; name: string | null; groups: string[] };
+/** `emailVerified`: false only when the provider says the address is unverified (then it links and provisions nothing). */
+export type OidcIdentity = { subject: string; email: string | null; name: string | null; groups: string[]; emailVerified?: boolean };
 export type OidcSignIn = { ok: true; user: { id: string; email: string; name: string } } | { ok: false; reason: "no_group" | "not_invited" | "deactivated" | "no_email" };
 
 export async function resolveOidcSignIn(identity: OidcIdentity, env: Pick<AuthEnv, "WARROOM_OIDC_ROLE_MAP" | "WARROOM_OIDC_PROVISIONING">): Promise<OidcSignIn> {
   const db = getDb();
   const role = roleForGroups(identity.groups, env.WARROOM_OIDC_ROLE_MAP);
-  const email = identity.email?.trim().toLowerCase() || null;
+  // An unverified address must not take over the account that has it.
+  const email = identity.emailVerified === false ? null : identity.email?.trim().toLowerCase() || null;
   const existing =
     (await db.user.findUnique({ where: { oidcSubject: identity.subject } })) ?? (email ? await db.user.findUnique({ where: { email } }) : null);
 
