@@ -7,7 +7,7 @@ import { verifyCredentials } from "@/lib/domain/users";
 import { invalidatePrincipals } from "./invalidate";
 import { groupsOf, oidcEnabled, passwordsEnabled, readAuthEnv, safeCallbackPath, type AuthEnv } from "./auth-config";
 import { CLIENT_ADDRESS_HEADER } from "./client-address";
-import { checkLoginThrottle, clearLoginFailures, recordLoginFailure, TOO_MANY_ATTEMPTS } from "./login-throttle";
+import { checkLoginThrottle, clearLoginFailures, recordLoginFailure, TOO_MANY_ATTEMPTS } from "@/lib/domain/login-throttle";
 
 // next-auth (v4): e-mail + password and/or OpenID Connect (WARROOM_AUTH). The session cookie is a JWT that holds
 // the user id (`sub`) and a server-side session id (`sid`, an AuthSession row): lib/auth/session.ts accepts it only

@@ -1,10 +1,12 @@
+import "server-only";
 import { decode } from "next-auth/jwt";
 import { findUserByApiToken, findShareGrant } from "@/lib/domain/tokens";
 import { findLiveSession } from "@/lib/domain/sessions";
 import { forbidden, unauthorized } from "@/lib/domain/errors";
 import { can, type Permission } from "./permissions";
+import { cachedPrincipal } from "./principal-cache";
 import type { Principal, UserPrincipal } from "./principal";
-import { tokenKind } from "./secrets";
+import { hashToken, tokenKind } from "./secrets";
 
 // The one place that turns a request into a Principal: route handlers (authenticateRequest), pages
 // (lib/auth/page-session.ts reads the cookie and calls principalFromSessionToken) and the socket server
@@ -31,13 +33,19 @@ export async function principalFromSessionToken(sessionToken: string | null | un
   if (!sessionToken) return null;
   const secret = process.env.NEXTAUTH_SECRET;
   if (!secret) throw new Error("NEXTAUTH_SECRET is not set");
-  const jwt = await decode({ token: sessionToken, secret }).catch(() => null);
-  // A cookie names its server-side session (`sid`): signed out, expired or deactivated means no principal.
-  if (!jwt?.sub || typeof jwt.sid !== "string") return null;
-  const session = await findLiveSession(jwt.sid, jwt.sub);
-  if (!session) return null;
-  const { user } = session;
-  return { kind: "user", userId: user.id, name: user.name, email: user.email, role: user.role, via: "session", sessionId: session.sessionId, expiresAt: session.expiresAt.toISOString() };
+  return cachedPrincipal(`session:${sessionToken}`, async () => {
+    const jwt = await decode({ token: sessionToken, secret }).catch(() => null);
+    // A cookie names its server-side session (`sid`): signed out, expired or deactivated means no principal.
+    if (!jwt?.sub || typeof jwt.sid !== "string") return null;
+    const session = await findLiveSession(jwt.sid, jwt.sub);
+    if (!session) return null;
+    const { user } = session;
+    const expiresAt = session.expiresAt.getTime();
+    return {
+      principal: { kind: "user", userId: user.id, name: user.name, email: user.email, role: user.role, via: "session", sessionId: session.sessionId, expiresAt: new Date(expiresAt).toISOString() },
+      expiresAt,
+    };
+  });
 }
 
 /** An API token (wr_pat_…) or a share token (wr_share_…), as sent in `Authorization: Bearer` or socket auth. */
@@ -45,10 +53,17 @@ export async function principalFromBearer(token: string | null | undefined): Pro
   if (!token || token.length > 200) return null;
   const kind = tokenKind(token);
   if (kind === "api") {
-    const found = await findUserByApiToken(token);
-    if (!found) return null;
-    const { user } = found;
-    return { kind: "user", userId: user.id, name: user.name, email: user.email, role: user.role, via: "apiToken", apiTokenId: found.tokenId, expiresAt: found.expiresAt?.toISOString() ?? null };
+    const tokenHash = hashToken(token);
+    return cachedPrincipal(`api:${tokenHash}`, async () => {
+      const found = await findUserByApiToken(tokenHash);
+      if (!found) return null;
+      const { user } = found;
+      return {
+        principal: { kind: "user", userId: user.id, name: user.name, email: user.email, role: user.role, via: "apiToken", apiTokenId: found.tokenId, expiresAt: found.expiresAt?.toISOString() ?? null },
+        apiTokenId: found.tokenId,
+        expiresAt: found.expiresAt?.getTime(),
+      };
+    });
   }
   if (kind === "share") {
     const grant = await findShareGrant(token);

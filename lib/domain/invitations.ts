@@ -1,3 +1,4 @@
+import "server-only";
 import { generateToken, hashToken } from "@/lib/auth/secrets";
 import type { UserPrincipal } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";

@@ -1,3 +1,5 @@
+import "server-only";
+import { invalidateCachedPrincipals } from "@/lib/auth/principal-cache";
 import { getDb, type DbTx } from "@/lib/db/client";
 
 // Browser sessions kept on the server: the cookie names one by id, and it ends on sign-out, deactivation or a
@@ -30,10 +32,15 @@ export async function findLiveSession(sessionId: string, userId: string) {
   return { sessionId: row.id, expiresAt: row.expiresAt, user: row.user };
 }
 
-/** Sign-out: this one session ends. Returns its user, to re-check their sockets. */
+/**
+ * Sign-out: this one session ends, and this process forgets its cached principal at once (other processes within
+ * the cache's TTL, or at once when the caller announces it: lib/auth/invalidate.ts). Returns its user.
+ */
 export async function endAuthSession(sessionId: string): Promise<string | null> {
   const rows = await getDb().authSession.updateManyAndReturn({ where: { id: sessionId, endedAt: null }, data: { endedAt: new Date() }, select: { userId: true } });
-  return rows[0]?.userId ?? null;
+  const userId = rows[0]?.userId ?? null;
+  if (userId) invalidateCachedPrincipals({ userId });
+  return userId;
 }
 
 /** Every session of a user ends (deactivation), or every other one (a password change keeps the one that made it). */
@@ -42,4 +49,9 @@ export async function endUserSessions(userId: string, opts: { except?: string; t
     where: { userId, endedAt: null, ...(opts.except ? { id: { not: opts.except } } : {}) },
     data: { endedAt: new Date() },
   });
+}
+
+/** A cached principal of this user with an older version is stale (lib/auth/invalidate.ts). */
+export async function bumpSessionVersion(userId: string, tx?: DbTx): Promise<void> {
+  await (tx ?? getDb()).user.updateMany({ where: { id: userId }, data: { sessionVersion: { increment: 1 } } });
 }

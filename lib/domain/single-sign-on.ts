@@ -1,3 +1,4 @@
+import "server-only";
 import { announcePrincipalChange, bumpSessionVersion } from "@/lib/auth/invalidate";
 import { roleForGroups, type AuthEnv } from "@/lib/auth/auth-config";
 import { getDb } from "@/lib/db/client";

@@ -1,7 +1,9 @@
+import "server-only";
 import { getDb } from "@/lib/db/client";
 import { invalidatePrincipals } from "@/lib/auth/invalidate";
 import { actorOf, SYSTEM_ACTOR, type Actor, type UserPrincipal } from "@/lib/auth/principal";
 import { can } from "@/lib/auth/permissions";
+import { invalidateCachedPrincipals } from "@/lib/auth/principal-cache";
 import { generateToken, hashToken } from "@/lib/auth/secrets";
 import type { Prisma } from "@/lib/db/generated/client";
 import { forbidden, notFound } from "./errors";
@@ -21,6 +23,7 @@ export async function createApiToken(userId: string, name: string, opts: { expir
 /** Revokes a token (its sockets close at once). Revoking a revoked token changes nothing. */
 export async function revokeApiToken(tokenId: string) {
   const row = await getDb().apiToken.update({ where: { id: tokenId }, data: { revokedAt: new Date() }, select: { userId: true } });
+  invalidateCachedPrincipals({ apiTokenId: tokenId });
   await invalidatePrincipals(row.userId);
 }
 
@@ -47,10 +50,10 @@ export type ApiTokenView = Awaited<ReturnType<typeof listOwnApiTokens>>[number];
 // lastUsedAt is written at most once a minute per token: the hot path reads, it does not write every time.
 const LAST_USED_GRANULARITY_MS = 60_000;
 
-/** The active user behind a live API token, or null (unknown, revoked, expired, or its user deactivated). */
-export async function findUserByApiToken(token: string) {
+/** The active user behind a live API token (given by its hash), or null (unknown, revoked, expired, or its user deactivated). */
+export async function findUserByApiToken(tokenHash: string) {
   const row = await getDb().apiToken.findUnique({
-    where: { tokenHash: hashToken(token) },
+    where: { tokenHash },
     select: { id: true, revokedAt: true, expiresAt: true, lastUsedAt: true, user: { select: { id: true, email: true, name: true, role: true, deactivatedAt: true } } },
   });
   const now = new Date();

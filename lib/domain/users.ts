@@ -1,3 +1,4 @@
+import "server-only";
 import bcrypt from "bcryptjs";
 import { z } from "zod";
 import { announcePrincipalChange, bumpSessionVersion } from "@/lib/auth/invalidate";

@@ -216,7 +216,7 @@ describe("assigning items to people", () => {
     const assigned = await assign(engineer.id);
     expect(assigned.status).toBe(200);
     expect(assigned.body.item).toMatchObject({ ownerId: engineer.id, ownerName: "EM" });
-    const event = await getDb().rolloutEvent.findFirstOrThrow({ where: { rolloutId: rollout.id, type: "item.updated" }, orderBy: { seq: "desc" } });
+    const event = await getDb().rolloutEvent.findFirstOrThrow({ where: { rolloutId: rollout.id, type: "item.assigned" }, orderBy: { seq: "desc" } });
     expect(event.data).toMatchObject({ assignee: { id: engineer.id, name: "Erin Assignee" }, previousOwnerId: null });
 
     const gone = await makeUser("VIEWER");

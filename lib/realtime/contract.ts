@@ -32,8 +32,11 @@ export type ClientToServerEvents = {
 export type PresenceUser = { id: string; name: string; role: string };
 export type PresencePayload = { users: PresenceUser[] };
 
+/** Between app processes (socket.io's Postgres adapter). */
 export type InterServerEvents = {
-  /** Sent to every process: re-check this user's open sockets (lib/auth/invalidate.ts). */
+  /** A batch of committed events, emitted by each in seq order. */
+  "warroom:events": (events: EventEnvelope[]) => void;
+  /** Re-check this user's open sockets (lib/auth/invalidate.ts). */
   recheckUserSockets: (userId: string) => void;
 };
 

@@ -76,7 +76,7 @@ describe("socket principal re-check", () => {
     const socket = await open({ cookie: commander.cookie });
     const gone = closed(socket);
     await endAuthSession(commander.sessionId);
-    // No announcement (as if another process ended it): the command itself finds the session dead.
+    // No socket announcement: the command's own re-check finds the session dead.
     const ack = await command(socket, pause(rollout.id));
     expect(ack.ok ? 200 : ack.error.status).toBe(401);
     expect(await gone).toBe("io server disconnect");

@@ -4,8 +4,9 @@ import type { Principal } from "@/lib/auth/principal";
 import { authenticate, requireRolloutRead } from "@/lib/auth/session";
 import { currentSeq, listEventsAfter } from "@/lib/domain/events";
 import { toPublicEvent } from "@/lib/domain/public-view";
-import { errorAck, invalidInput, toDomainError } from "@/lib/http/errors";
+import { invalidInput, toDomainError } from "@/lib/domain/to-domain-error";
 import { unauthorized } from "@/lib/domain/errors";
+import { errorAck } from "./error-ack";
 import { joinRequestSchema, type EventEnvelope, type JoinAck } from "@/lib/schemas/events";
 import {
   publicRolloutRoom,
@@ -22,6 +23,8 @@ import { appMetrics } from "@/lib/observability/metrics";
 import { runCommand } from "./commands";
 import { registerRealtime } from "./publisher";
 import { allowedOrigins, readAuthEnv } from "@/lib/auth/auth-config";
+import { invalidateCachedPrincipals } from "@/lib/auth/principal-cache";
+import { createSeqOrderer } from "./seq-order";
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -107,16 +110,29 @@ export function createRealtimeServer(
     });
   });
 
+  // Events reach this process's clients in seq order: emitted locally at once (the Postgres adapter's broadcast
+  // would first wait for its NOTIFY, and concurrent NOTIFYs finish in any order), and sent to the other
+  // processes as one server-side message per batch, which each puts back in order (seq-order.ts).
+  const orderer = createSeqOrderer((envelope) => {
+    io.local.to(rolloutRoom(envelope.rolloutId)).emit("event", envelope);
+    io.local.to(publicRolloutRoom(envelope.rolloutId)).emit("event", toPublicEvent(envelope));
+  });
+  const clustered = Boolean(opts.adapter);
+  io.on("warroom:events", (events) => events.forEach(orderer.accept));
+
   io.on("recheckUserSockets", (userId) => void recheckLocalUserSockets(io, userId));
 
   registerRealtime({
     recheckUserSockets: (userId) => {
       void recheckLocalUserSockets(io, userId);
-      // The other processes behind the load balancer hold this user's other sockets (the in-memory adapter of a
-      // single process has no others).
-      if (opts.adapter) io.serverSideEmit("recheckUserSockets", userId);
+      // The other processes behind the load balancer hold this user's other sockets (and cached principals).
+      if (clustered) io.serverSideEmit("recheckUserSockets", userId);
     },
-    publishEvents: (events) => publish(io, events),
+    publishEvents: (events) => {
+      events.forEach(orderer.accept);
+      if (clustered) io.serverSideEmit("warroom:events", events);
+      recordPublished(io, events);
+    },
     publishVolatile: (rolloutId, channel, payload) => {
       const message = { rolloutId, channel, payload };
       io.to(rolloutRoom(rolloutId)).volatile.emit("live", message);
@@ -171,6 +187,8 @@ export async function recheckSocketPrincipal(socket: RealtimeSocket): Promise<Pr
 }
 
 async function recheckLocalUserSockets(io: RealtimeServer, userId: string) {
+  // This process may hold the user's principal for a moment (principal-cache.ts): read them afresh.
+  invalidateCachedPrincipals({ userId });
   const sockets = [...(io.of("/").adapter.rooms.get(userRoom(userId)) ?? [])].map((id) => io.of("/").sockets.get(id)).filter((s): s is RealtimeSocket => Boolean(s));
   const rollouts = new Set<string>();
   await Promise.all(
@@ -202,11 +220,10 @@ async function joinRollout(socket: RealtimeSocket, request: unknown): Promise<Jo
   }
 }
 
-function publish(io: RealtimeServer, events: EventEnvelope[]) {
+/** What the publishing process does once per event, beside emitting it: count it, and act on revocations. */
+function recordPublished(io: RealtimeServer, events: EventEnvelope[]) {
   const metrics = appMetrics();
   for (const envelope of events) {
-    io.to(rolloutRoom(envelope.rolloutId)).emit("event", envelope);
-    io.to(publicRolloutRoom(envelope.rolloutId)).emit("event", toPublicEvent(envelope));
     metrics.eventsPublished.inc({ type: envelope.type });
     metrics.fanOutSeconds.observe(Math.max(0, Date.now() - Date.parse(envelope.at)) / 1000);
     if (envelope.type === "share.revoked") void disconnectShareToken(io, envelope.rolloutId, String(envelope.data.shareTokenId));

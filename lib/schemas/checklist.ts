@@ -12,6 +12,7 @@ export const updateItemSchema = z
     expectedVersion: z.number().int().min(1).optional(),
   })
   .strict()
-  .refine((v) => v.state !== undefined || v.note !== undefined || v.ownerId !== undefined, { message: "give state, note or ownerId", path: ["state"] });
+  .refine((v) => v.state !== undefined || v.note !== undefined || v.ownerId !== undefined, { message: "give state, note or ownerId", path: ["state"] })
+  .refine((v) => v.ownerId === undefined || (v.state === undefined && v.note === undefined), { message: "assign on its own, not with state or note", path: ["ownerId"] });
 
 export type UpdateItemInput = z.infer<typeof updateItemSchema>;

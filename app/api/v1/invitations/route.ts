@@ -1,17 +1,6 @@
-import { requirePermission } from "@/lib/auth/session";
-import { createInvitation, listInvitations } from "@/lib/domain/invitations";
-import { defineRoute, ok } from "@/lib/http/route";
-import { createInvitationSchema } from "@/lib/schemas/users";
+import { routeFor } from "@/lib/http/operation-route";
+import { operations } from "@/lib/operations/table";
 
-/** Invitations with their state (pending, used, expired, revoked); never the links (admins). */
-export const GET = defineRoute({}, async ({ principal }) => {
-  requirePermission(principal, "user.manage");
-  return ok({ invitations: await listInvitations() });
-});
-
-/** `{ email, role, name?, expiresInHours? }`: a single-use link (in this response only) to set a password (admins). */
-export const POST = defineRoute({ body: createInvitationSchema }, async ({ principal, body, request }) => {
-  const admin = requirePermission(principal, "user.manage");
-  const { invitation, path } = await createInvitation(admin, body);
-  return ok({ invitation, url: new URL(path, process.env.NEXTAUTH_URL ?? request.url).toString() }, 201);
-});
+// One row of the table of operations each (lib/operations/table.ts): schema, access and domain function live there.
+export const GET = routeFor(operations["invitations.list"]);
+export const POST = routeFor(operations["invitations.create"]);

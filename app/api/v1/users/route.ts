@@ -1,16 +1,6 @@
-import { requirePermission } from "@/lib/auth/session";
-import { createUserAsAdmin, listUsers } from "@/lib/domain/users";
-import { defineRoute, ok } from "@/lib/http/route";
-import { createUserSchema } from "@/lib/schemas/users";
+import { routeFor } from "@/lib/http/operation-route";
+import { operations } from "@/lib/operations/table";
 
-/** Everyone with an account, active first (admins). */
-export const GET = defineRoute({}, async ({ principal }) => {
-  requirePermission(principal, "user.manage");
-  return ok({ users: await listUsers() });
-});
-
-/** An account with a password the admin hands over (admins); `POST /api/v1/invitations` lets people choose their own. */
-export const POST = defineRoute({ body: createUserSchema }, async ({ principal, body }) => {
-  requirePermission(principal, "user.manage");
-  return ok({ user: await createUserAsAdmin(body) }, 201);
-});
+// One row of the table of operations each (lib/operations/table.ts): schema, access and domain function live there.
+export const GET = routeFor(operations["users.list"]);
+export const POST = routeFor(operations["users.create"]);

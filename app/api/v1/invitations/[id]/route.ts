@@ -1,11 +1,5 @@
-import { z } from "zod";
-import { requirePermission } from "@/lib/auth/session";
-import { revokeInvitation } from "@/lib/domain/invitations";
-import { defineRoute, ok } from "@/lib/http/route";
-import { idSchema } from "@/lib/schemas/common";
+import { routeFor } from "@/lib/http/operation-route";
+import { operations } from "@/lib/operations/table";
 
-/** Revoke an unused invitation: its link is a 404 from now on (admins). */
-export const DELETE = defineRoute({ params: z.object({ id: idSchema }) }, async ({ principal, params }) => {
-  requirePermission(principal, "user.manage");
-  return ok({ invitation: await revokeInvitation(params.id) });
-});
+// One row of the table of operations each (lib/operations/table.ts): schema, access and domain function live there.
+export const DELETE = routeFor(operations["invitations.revoke"]);

@@ -1,13 +1,5 @@
-import { requirePermission } from "@/lib/auth/session";
-import { forbidden } from "@/lib/domain/errors";
-import { changeOwnPassword } from "@/lib/domain/users";
-import { defineRoute, ok } from "@/lib/http/route";
-import { changePasswordSchema } from "@/lib/schemas/users";
+import { routeFor } from "@/lib/http/operation-route";
+import { operations } from "@/lib/operations/table";
 
-/** `{ currentPassword, newPassword }` from a browser session: every other session of the caller ends. */
-export const POST = defineRoute({ body: changePasswordSchema }, async ({ principal, body }) => {
-  const user = requirePermission(principal, "rollout.read");
-  if (user.via !== "session") throw forbidden("Change your password from a signed-in browser session");
-  await changeOwnPassword(user, body);
-  return ok({ ok: true });
-});
+// One row of the table of operations each (lib/operations/table.ts): schema, access and domain function live there.
+export const POST = routeFor(operations["me.changePassword"]);

@@ -1,3 +1,4 @@
+import "server-only";
 import { getDb } from "@/lib/db/client";
 
 // Failed sign-ins slow down further attempts, kept in Postgres so it holds across processes. Three keys:
