@@ -21,6 +21,7 @@ import { useRolloutLive } from "@/lib/realtime/use-rollout-live";
 import type { UpdateItemInput } from "@/lib/schemas/checklist";
 import type { EventEnvelope } from "@/lib/schemas/events";
 import { ConnectionBadge } from "./connection-badge";
+import { clockEnd, ROLLOUT_STATUS, rolloutPosition, TONE_CLASSES } from "@/lib/domain/status";
 import { formatElapsed, formatTNow } from "./format";
 import { PhaseStepper } from "./phase-stepper";
 import { PresenceList } from "./presence-list";
@@ -104,10 +105,11 @@ export function WarRoom({ initialState, me, people, canEditItems: canEditAtLoad,
   };
 
   const { rollout } = state;
-  const currentPhase = state.phases.find((p) => p.status === "ACTIVE" || p.status === "PAUSED");
   const done = state.items.filter((i) => i.state === "DONE" || i.state === "SKIPPED").length;
-  const tNow = formatTNow(rollout.plannedStartAt, now);
-  const elapsed = formatElapsed(rollout.startedAt, now);
+  // Clocks stop when the rollout ends.
+  const until = clockEnd(rollout, now);
+  const tNow = formatTNow(rollout.plannedStartAt, until);
+  const elapsed = formatElapsed(rollout.startedAt, until);
   const clockStart = rollout.startedAt ? new Date(rollout.startedAt).getTime() : null;
 
   return (
@@ -115,11 +117,11 @@ export function WarRoom({ initialState, me, people, canEditItems: canEditAtLoad,
       <div className="mb-4 flex flex-wrap items-center gap-3">
         <h1 className={wall ? "text-4xl font-semibold" : "text-2xl font-semibold"}>{rollout.name}</h1>
         <span className="text-slate-600">{rollout.service}</span>
-        <span className="rounded bg-slate-200 px-2 py-0.5 text-xs font-semibold text-slate-900" data-testid="header-rollout-status">
-          {rollout.status}
+        <span className={`rounded px-2 py-0.5 text-xs font-semibold ${TONE_CLASSES[ROLLOUT_STATUS[rollout.status].tone].badge}`} data-testid="header-rollout-status" data-status={rollout.status}>
+          {ROLLOUT_STATUS[rollout.status].label}
         </span>
         <span className={wall ? "text-2xl" : "text-sm"} data-testid="current-phase">
-          {currentPhase ? `${currentPhase.name} · ${currentPhase.trafficPercent}% traffic` : "Not started"}
+          {rolloutPosition(rollout, state.phases)}
         </span>
         {tNow ? (
           <span className={`font-mono ${wall ? "text-2xl" : "text-sm"}`} title="Now relative to the planned go-live (T0)" data-testid="t-now" suppressHydrationWarning>
@@ -129,6 +131,7 @@ export function WarRoom({ initialState, me, people, canEditItems: canEditAtLoad,
         {elapsed ? (
           <span className={`font-mono ${wall ? "text-2xl" : "text-sm"}`} title="Since the rollout started" suppressHydrationWarning>
             ⏱ {elapsed}
+            {until !== now ? " (ended)" : ""}
           </span>
         ) : null}
         <span className={wall ? "text-2xl" : "text-sm text-slate-600"} data-testid="progress">
@@ -156,7 +159,7 @@ export function WarRoom({ initialState, me, people, canEditItems: canEditAtLoad,
       ) : null}
       {!canEditItems && !wall ? <p className="mb-3 text-sm text-slate-600">Read-only: your role can watch but not tick items.</p> : null}
       <div className="mb-4">
-        <PhaseStepper phases={state.phases} wall={wall} />
+        <PhaseStepper phases={state.phases} rolloutStatus={rollout.status} wall={wall} />
       </div>
       <MetricsPanel rolloutId={rolloutId} tiles={state.tiles} phases={state.phases} />
       <div className={`grid gap-4 ${wall ? "text-xl lg:grid-cols-[1fr_28rem]" : "lg:grid-cols-[1fr_22rem]"}`}>

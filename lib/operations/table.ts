@@ -31,6 +31,7 @@ import { importRunbookSchema, runbookDraftSchema } from "@/lib/schemas/runbook";
 import { createShareLinkSchema } from "@/lib/schemas/share";
 import { acceptInvitationSchema, changePasswordSchema, createInvitationSchema, createTokenSchema, createUserSchema, updateUserSchema } from "@/lib/schemas/users";
 import { recordSignOffSchema } from "@/lib/schemas/signoff";
+import { notificationOperations } from "./notifications";
 import { buildOpenApiDocument, type OpenApiDocument } from "./openapi";
 import { defineOperation as op, Reply, type Operation } from "./operation";
 
@@ -578,6 +579,9 @@ export const operations = {
       return { ok: true };
     },
   }),
+
+  // Notifications out, alerts in (lib/operations/notifications.ts).
+  ...notificationOperations,
 
   "openapi.get": op({
     method: "GET",

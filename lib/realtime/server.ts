@@ -3,7 +3,7 @@ import { Server, type Socket } from "socket.io";
 import type { Principal } from "@/lib/auth/principal";
 import { authenticate, requireRolloutRead } from "@/lib/auth/session";
 import { currentSeq, listEventsAfter } from "@/lib/domain/events";
-import { toPublicEvent } from "@/lib/domain/public-view";
+import { toPublicEvent, toPublicLive } from "@/lib/domain/public-view";
 import { invalidInput, toDomainError } from "@/lib/domain/to-domain-error";
 import { unauthorized } from "@/lib/domain/errors";
 import { errorAck } from "./error-ack";
@@ -136,7 +136,9 @@ export function createRealtimeServer(
     publishVolatile: (rolloutId, channel, payload) => {
       const message = { rolloutId, channel, payload };
       io.to(rolloutRoom(rolloutId)).volatile.emit("live", message);
-      io.to(publicRolloutRoom(rolloutId)).volatile.emit("live", message);
+      // Stakeholders get only what the public view may show (no error texts; no presence or evaluator details).
+      const reduced = toPublicLive(channel, payload);
+      if (reduced !== null) io.to(publicRolloutRoom(rolloutId)).volatile.emit("live", { rolloutId, channel, payload: reduced });
     },
   });
   return io;
