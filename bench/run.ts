@@ -2,11 +2,12 @@ import os from "node:os";
 import { measureColdStart, type ColdStartResult } from "./cold-start";
 import { measureHttpLoad, type LoadResult } from "./http-load";
 import { measureMetricFanout, type MetricFanoutResult } from "./metric-fanout";
+import { measureRunbookParse, type RunbookParseResult } from "./runbook-parse";
 import { startBenchServer, type BenchServer } from "./server";
 import { ms } from "./stats";
 import { measureTickFanout, type FanoutResult } from "./tick-fanout";
 
-// npm run bench [-- --json] [--only fanout,metrics,http,coldstart] [--clients 50,200,1000] [--ticks 100]
+// npm run bench [-- --json] [--only fanout,metrics,http,coldstart,parse] [--clients 50,200,1000] [--ticks 100]
 // Prints figures side by side with their baselines; asserts nothing. Everything runs on 127.0.0.1 and
 // stops by itself.
 
@@ -16,7 +17,7 @@ function arg(name: string): string | undefined {
 }
 
 const json = process.argv.includes("--json");
-const only = new Set((arg("only") ?? "fanout,metrics,http,coldstart").split(","));
+const only = new Set((arg("only") ?? "fanout,metrics,http,coldstart,parse").split(","));
 const clientCounts = (arg("clients") ?? "50,200,1000").split(",").map(Number);
 const ticks = Number(arg("ticks") ?? 100);
 const log = (line: string) => (json ? process.stderr.write(line + "\n") : console.log(line));
@@ -31,7 +32,7 @@ async function eventLoopLagP99(server: BenchServer): Promise<number> {
   return Number(line?.split(" ").at(-1)) * 1000;
 }
 
-const results: { metricFanout?: MetricFanoutResult[]; tickFanout?: FanoutResult[]; httpLoad?: { runs: LoadResult[]; eventLoopLagP99Ms: number }; coldStart?: ColdStartResult } = {};
+const results: { metricFanout?: MetricFanoutResult[]; tickFanout?: FanoutResult[]; httpLoad?: { runs: LoadResult[]; eventLoopLagP99Ms: number }; coldStart?: ColdStartResult; runbookParse?: RunbookParseResult } = {};
 if (only.has("fanout") || only.has("http") || only.has("metrics")) {
   const server = await startBenchServer({ items: 50, env: { WARROOM_BENCH: "1" } });
   try {
@@ -58,6 +59,10 @@ if (only.has("fanout") || only.has("http") || only.has("metrics")) {
 if (only.has("coldstart")) {
   log("cold start of npm start (built) …");
   results.coldStart = await measureColdStart();
+}
+if (only.has("parse")) {
+  log("runbook import parse: 100 KB of Markdown, 7 runs …");
+  results.runbookParse = measureRunbookParse();
 }
 
 if (json) {
@@ -89,6 +94,11 @@ if (json) {
     const c = results.coldStart;
     console.log("\nCold start to first 200 from /api/health (ms)");
     console.log(`npm start, new embedded Postgres: ${ms(c.firstStartMs)} | npm start, existing data: ${ms(c.warmStartMs)} | baseline bare Node HTTP: ${ms(c.bareNodeMs)}`);
+  }
+  if (results.runbookParse) {
+    const r = results.runbookParse;
+    console.log("\nRunbook import parse (ms): whole read (plan + draft) vs baseline remark parse alone");
+    console.log(`${(r.bytes / 1024).toFixed(0)} KB, ${r.elements} elements | parse p50: ${ms(r.parseMedianMs)} | parse max: ${ms(r.parseMaxMs)} | remark p50: ${ms(r.remarkMedianMs)}`);
   }
 }
 process.exit(0);

@@ -6,7 +6,8 @@ import { useState, type ChangeEvent, type FormEvent } from "react";
 import { ApiError, apiFetch } from "@/lib/api/client";
 import type { RolloutSummary } from "@/lib/domain/selects";
 import type { RunbookSummary } from "@/lib/runbook/result";
-import { importRunbookSchema, MAX_RUNBOOK_MARKDOWN_BYTES, type ImportRunbookInput } from "@/lib/schemas/runbook";
+import { importRunbookSchema, type ImportRunbookInput } from "@/lib/schemas/import-plan";
+import { MAX_RUNBOOK_MARKDOWN_BYTES } from "@/lib/schemas/runbook";
 
 // Upload a .md file or paste Markdown; the server reads it and answers with what it found, stored as a new
 // rollout. The same schema checks the input here first, so an empty or oversized runbook is refused at once.
@@ -17,7 +18,8 @@ const SUMMARY_ROWS: Array<[keyof RunbookSummary, string]> = [
   ["sections", "Sections"],
   ["items", "Checklist items"],
   ["checkedItems", "Already done ([x])"],
-  ["signoffs", "Sign-off lines"],
+  ["gates", "Sign-off gates"],
+  ["signoffs", "Approvers to sign"],
   ["contacts", "Contacts"],
   ["phases", "Phases"],
   ["criteria", "Success criteria"],
