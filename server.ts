@@ -1,6 +1,7 @@
 import { createServer, type Server as HttpServer } from "node:http";
 import next from "next";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/auth/client-address";
+import { guardedHandler } from "@/lib/http/request-guards";
 import { serveMetrics } from "@/lib/observability/serve-metrics";
 import { createPostgresAdapter } from "@/lib/realtime/adapter";
 import { createRealtimeServer, type RealtimeServer } from "@/lib/realtime/server";
@@ -17,11 +18,13 @@ export async function startServer(opts: { port: number; host: string; dev: boole
   const app = next({ dev: opts.dev, hostname: opts.host, port: opts.port, dir: process.cwd() });
   await app.prepare();
   const handle = app.getRequestHandler();
+  // Broken percent-encoding and pages while the database is down are answered here (4xx / 503 page), not by a 500.
+  const guarded = guardedHandler(handle);
   const httpServer = createServer((req, res) => {
     // The peer address, for sign-in rate limiting; a client cannot set this header itself.
     req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
     if (req.url === "/metrics") return void serveMetrics(req, res);
-    void handle(req, res);
+    guarded(req, res);
   });
   const fanOut = createPostgresAdapter(process.env.DATABASE_URL!);
   const io = createRealtimeServer(httpServer, { adapter: fanOut.adapter });

@@ -1,7 +1,11 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-const alias = { "@": fileURLToPath(new URL("./", import.meta.url)) };
+// `import "server-only"` guards Next's client bundles; in tests (as in Next's server layer) it is empty.
+const alias = {
+  "@": fileURLToPath(new URL("./", import.meta.url)),
+  "server-only": fileURLToPath(new URL("./node_modules/server-only/empty.js", import.meta.url)),
+};
 
 // Two projects: pure unit tests, and database tests (`*.db.test.ts`) that each get a fresh Postgres database
 // (see test/setup-database.ts) on the server that test/global-setup.ts provides.

@@ -20,6 +20,7 @@ const json = process.argv.includes("--json");
 const only = new Set((arg("only") ?? "fanout,metrics,http,coldstart,parse").split(","));
 const clientCounts = (arg("clients") ?? "50,200,1000").split(",").map(Number);
 const ticks = Number(arg("ticks") ?? 100);
+const cpuProfileDir = arg("cpu-prof");
 const log = (line: string) => (json ? process.stderr.write(line + "\n") : console.log(line));
 
 const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "unknown", memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
@@ -34,7 +35,7 @@ async function eventLoopLagP99(server: BenchServer): Promise<number> {
 
 const results: { metricFanout?: MetricFanoutResult[]; tickFanout?: FanoutResult[]; httpLoad?: { runs: LoadResult[]; eventLoopLagP99Ms: number }; coldStart?: ColdStartResult; runbookParse?: RunbookParseResult } = {};
 if (only.has("fanout") || only.has("http") || only.has("metrics")) {
-  const server = await startBenchServer({ items: 50, env: { WARROOM_BENCH: "1" } });
+  const server = await startBenchServer({ items: 50, env: { WARROOM_BENCH: "1" }, cpuProfileDir });
   try {
     if (only.has("fanout")) {
       results.tickFanout = [];

@@ -17,7 +17,7 @@ import { createMigratedDatabase } from "../test/database";
 
 export type BenchServer = { url: string; token: string; rolloutId: string; itemIds: string[]; tileKeys: string[]; stop: () => Promise<void> };
 
-export async function startBenchServer(opts: { items: number; pushTiles?: number; env?: Record<string, string> }): Promise<BenchServer> {
+export async function startBenchServer(opts: { items: number; pushTiles?: number; env?: Record<string, string>; cpuProfileDir?: string }): Promise<BenchServer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "warroom-bench-"));
   await chmod(dataDir, 0o755);
   let stopDatabase = async () => {};
@@ -49,7 +49,9 @@ export async function startBenchServer(opts: { items: number; pushTiles?: number
   await disconnectDb();
 
   const port = await findFreePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+  // --cpu-prof writes the server's V8 profile into the folder when it exits (bench/profile-summary.ts reads it).
+  const profile = opts.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${opts.cpuProfileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", "scripts/start.ts"], {
     env: {
       ...process.env,
       PORT: String(port),

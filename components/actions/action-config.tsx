@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { apiFetch } from "@/lib/api/client";
-import { actionKeys, rolloutKeys } from "@/lib/api/keys";
+import { actionKeys } from "@/lib/api/keys";
 import type { ActionConfigView } from "@/lib/domain/actions";
 import type { CreateActionInput } from "@/lib/schemas/actions";
 
@@ -70,8 +70,8 @@ export function ActionConfig({ rolloutId }: { rolloutId: string }) {
   const [editing, setEditing] = useState<{ id: string | null; draft: Draft } | null>(null);
   const [error, setError] = useState<{ message: string; fields?: Record<string, string[]> } | null>(null);
   const refresh = () => {
+    // The admin list (URLs, headers) is not in the events; the war room's state is (action.* events).
     void queryClient.invalidateQueries({ queryKey: actionKeys.config(rolloutId) });
-    void queryClient.invalidateQueries({ queryKey: rolloutKeys.state(rolloutId) });
   };
   const save = useMutation({
     mutationFn: ({ id, draft }: { id: string | null; draft: Draft }) =>

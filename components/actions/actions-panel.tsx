@@ -1,10 +1,9 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { ApiError, apiFetch, newIdempotencyKey } from "@/lib/api/client";
-import { rolloutKeys } from "@/lib/api/keys";
 import { can, canRunAction } from "@/lib/auth/permissions";
 import type { Role } from "@/lib/db/generated/enums";
 import type { ActionRunResult, DryRunResult } from "@/lib/domain/actions";
@@ -64,7 +63,7 @@ export function ActionsPanel({ state, role, userId, now }: Props) {
           <h3 className="mb-1 text-sm font-semibold text-warn">Waiting for a second approver</h3>
           <ul className="space-y-1 text-sm">
             {pending.map((run) => (
-              <PendingApproval key={run.id} run={run} rolloutId={rolloutId} role={role} userId={userId} now={now} />
+              <PendingApproval key={run.id} run={run} role={role} userId={userId} now={now} />
             ))}
           </ul>
         </div>
@@ -78,19 +77,13 @@ export function ActionsPanel({ state, role, userId, now }: Props) {
   );
 }
 
-function PendingApproval({ run, rolloutId, role, userId, now }: { run: ActionRunView; rolloutId: string; role: Role; userId: string; now: number }) {
-  const queryClient = useQueryClient();
+function PendingApproval({ run, role, userId, now }: { run: ActionRunView; role: Role; userId: string; now: number }) {
   const [error, setError] = useState<string | null>(null);
   const decide = useMutation({
     mutationFn: (decision: "approve" | "reject") => apiFetch<{ run: ActionRunDetailView }>(`/api/v1/action-runs/${run.id}/${decision}`, { method: "POST", body: {} }),
-    onSuccess: () => {
-      setError(null);
-      void queryClient.invalidateQueries({ queryKey: rolloutKeys.state(rolloutId) });
-    },
-    onError: (e) => {
-      setError(e instanceof Error ? e.message : "Failed");
-      void queryClient.invalidateQueries({ queryKey: rolloutKeys.state(rolloutId) });
-    },
+    // The run's events (action.run.*) bring the change to every open page, this one included.
+    onSuccess: () => setError(null),
+    onError: (e) => setError(e instanceof Error ? e.message : "Failed"),
   });
   const own = run.requestedBy?.id === userId;
   const minutesLeft = run.expiresAt ? Math.max(0, Math.ceil((new Date(run.expiresAt).getTime() - now) / 60_000)) : null;
@@ -120,8 +113,6 @@ function PendingApproval({ run, rolloutId, role, userId, now }: { run: ActionRun
 
 /** The confirmation step: a reason (and a percentage where the action takes one), an optional dry run, then run. */
 function RunActionDialog({ action, state, onClose }: { action: ActionSummary; state: RolloutState; onClose: () => void }) {
-  const rolloutId = state.rollout.id;
-  const queryClient = useQueryClient();
   // One key per confirmation: a double click or a retry after a dropped connection replays instead of re-running.
   const [idempotencyKey] = useState(newIdempotencyKey);
   const takesPercentage = action.kind === "SET_TRAFFIC" || action.kind === "CUSTOM";
@@ -144,12 +135,10 @@ function RunActionDialog({ action, state, onClose }: { action: ActionSummary; st
   const run = useMutation({
     mutationFn: () => apiFetch<ActionRunResult>(`/api/v1/actions/${action.id}/runs`, { method: "POST", body: { reason: reason.trim(), params }, headers: { "Idempotency-Key": idempotencyKey } }),
     onSuccess: (r) => {
-      void queryClient.invalidateQueries({ queryKey: rolloutKeys.state(rolloutId) });
       if (r.run.status === "SUCCEEDED") onClose();
       else setResult(r.run);
     },
     onError: (e) => {
-      void queryClient.invalidateQueries({ queryKey: rolloutKeys.state(rolloutId) });
       if (e instanceof ApiError && e.body.run) setResult(e.body.run as ActionRunDetailView);
       setError(e instanceof Error ? e.message : "Not run");
     },

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import type { ItemView } from "@/lib/domain/selects";
 import { formatTOffset, isOverdue } from "@/components/rollouts/format";
 import { filterTree, flattenVisible, type ChecklistFilter } from "./filter";
@@ -36,11 +36,16 @@ export function Checklist({ sections, items, me, ...props }: ChecklistProps) {
   const [filter, setFilter] = useState<ChecklistFilter>({ mode: "all", query: "" });
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const filterInput = useRef<HTMLInputElement>(null);
-  const tree = filterTree(buildChecklistTree(sections, items), filter, {
-    me,
-    isOverdue: (item) => isOverdue(item, props.plannedStartAt, props.now),
-  });
-  const visible = flattenVisible(tree);
+  // The page re-renders every second (its clocks): the tree is rebuilt only when the items change, and refiltered
+  // each second only while the "overdue" filter, the one that depends on the time, is on.
+  const fullTree = useMemo(() => buildChecklistTree(sections, items), [sections, items]);
+  const filterClock = filter.mode === "overdue" ? props.now : 0;
+  const { plannedStartAt } = props;
+  const tree = useMemo(
+    () => filterTree(fullTree, filter, { me, isOverdue: (item) => isOverdue(item, plannedStartAt, filterClock) }),
+    [fullTree, filter, me, plannedStartAt, filterClock],
+  );
+  const visible = useMemo(() => flattenVisible(tree), [tree]);
 
   // Kept in a ref so the one keydown listener sees the current list and selection.
   const keyboard = useRef({ visible, selectedId, props });

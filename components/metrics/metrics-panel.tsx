@@ -139,7 +139,7 @@ function GatePanel({ phase, tiles, series, now }: { phase: PhaseView; tiles: Til
           const display =
             now === null
               ? { state: "LOADING", label: "…", status: "none" as const, value: "…" }
-              : describeCriterion(criterion, tile, tile ? readingOf(tile, series.get(tile.id)) : undefined, now);
+              : describeCriterion(criterion, phase, tile, tile ? readingOf(tile, series.get(tile.id)) : undefined, now);
           return (
             <li key={criterion.id} data-testid={`criterion-${criterion.id}`} data-state={display.state} className="flex flex-wrap items-baseline gap-x-3 py-1">
               <span className="w-28 shrink-0 text-xs uppercase text-slate-500">{criterion.kind === "SUCCESS" ? "success" : "rollback trigger"}</span>

@@ -151,21 +151,30 @@ describe("describeCriterion", () => {
     ...c,
   });
   const fresh = reading({ lastValue: 4.2, lastSampleAt: ago(1) });
+  const phase = { startedAt: new Date(ago(10)).toISOString(), endedAt: null };
 
   it.each<{ name: string; c: Partial<CriterionView>; r: Reading | undefined; expected: Partial<ReturnType<typeof describeCriterion>> }>([
     { name: "a normal trigger", c: {}, r: reading({ lastValue: 0.2, lastSampleAt: ago(1) }), expected: { state: "NORMAL", label: "Normal", status: "ok", value: "0.2 %" } },
     { name: "a pending trigger", c: { state: "PENDING", stateSince: new Date(ago(42)).toISOString() }, r: fresh, expected: { state: "PENDING", status: "warn", value: "4.2 %" } },
     { name: "a firing trigger", c: { state: "FIRING", stateSince: new Date(ago(3)).toISOString() }, r: fresh, expected: { state: "FIRING", status: "breach" } },
     { name: "a success criterion met", c: { kind: "SUCCESS", comparator: "LT", threshold: 0.5 }, r: reading({ lastValue: 0.2, lastSampleAt: ago(1) }), expected: { state: "MET", label: "Met", status: "ok" } },
-    { name: "a success criterion exactly at its threshold", c: { kind: "SUCCESS", comparator: "LT", threshold: 0.5 }, r: reading({ lastValue: 0.5, lastSampleAt: ago(1) }), expected: { state: "NOT-MET", label: "Not met", status: "breach" } },
-    { name: "a success criterion on a failing source", c: { kind: "SUCCESS", comparator: "LT", threshold: 0.5 }, r: reading({ lastValue: 0.2, lastSampleAt: ago(2), lastError: "x", lastErrorAt: ago(1) }), expected: { state: "SOURCE-ERROR", status: "none", value: "source error" } },
-    { name: "a success criterion without a tile", c: { kind: "SUCCESS", comparator: "LT", threshold: 0.5 }, r: undefined, expected: { state: "NO-DATA", value: "no tile" } },
+    { name: "a success criterion exactly at its threshold", c: { kind: "SUCCESS", comparator: "LT", threshold: 0.5 }, r: reading({ lastValue: 0.5, lastSampleAt: ago(1) }), expected: { state: "NOT_MET", label: "Not met", status: "breach" } },
+    { name: "a success criterion on a failing source", c: { kind: "SUCCESS", comparator: "LT", threshold: 0.5 }, r: reading({ lastValue: 0.2, lastSampleAt: ago(2), lastError: "x", lastErrorAt: ago(1) }), expected: { state: "NO_DATA", status: "none", value: "source error" } },
+    { name: "a success criterion without a tile", c: { kind: "SUCCESS", comparator: "LT", threshold: 0.5 }, r: undefined, expected: { state: "NO_DATA", value: "no tile" } },
+    { name: "a success criterion read before the phase started", c: { kind: "SUCCESS", comparator: "LT", threshold: 0.5 }, r: reading({ lastValue: 0.2, lastSampleAt: ago(20) }), expected: { state: "NO_DATA", value: "no reading in this phase yet" } },
+    { name: "a resolved trigger", c: { state: "RESOLVED", stateSince: new Date(ago(3)).toISOString() }, r: fresh, expected: { state: "RESOLVED", status: "warn" } },
   ])("$name", ({ c, r, expected }) => {
-    expect(describeCriterion(criterion(c), r ? tile : undefined, r, NOW)).toMatchObject(expected);
+    expect(describeCriterion(criterion(c), phase, r ? tile : undefined, r, NOW)).toMatchObject(expected);
+  });
+
+  it("freezes a trigger's duration at the end of its phase", () => {
+    const ended = { startedAt: new Date(ago(15)).toISOString(), endedAt: new Date(ago(5)).toISOString() };
+    const display = describeCriterion(criterion({ state: "FIRING", stateSince: new Date(ago(10)).toISOString() }), ended, tile, fresh, NOW);
+    expect(display.label).toMatch(/\(5s when the phase ended\)$/);
   });
 
   it("says since when a trigger has been pending", () => {
-    const display = describeCriterion(criterion({ state: "PENDING", stateSince: new Date(ago(42)).toISOString() }), tile, fresh, NOW);
+    const display = describeCriterion(criterion({ state: "PENDING", stateSince: new Date(ago(42)).toISOString() }), phase, tile, fresh, NOW);
     expect(display.label).toMatch(/^Pending since \d\d:\d\d:\d\d.* \(42s\)$/);
   });
 

@@ -1,7 +1,8 @@
 import { formatAgo } from "@/components/rollouts/format";
 import type { MetricSeries, TileSeries } from "@/lib/domain/metric-samples";
 import type { CriterionView, PhaseView, TileView } from "@/lib/domain/selects";
-import { comparatorSymbol, evaluateCriterion, latestReading, type LatestReading } from "@/lib/metrics/evaluate";
+import { judgeCriterion, readInPhase, type PhaseReading } from "@/lib/domain/status";
+import { comparatorSymbol, latestReading } from "@/lib/metrics/evaluate";
 import { formatNumber } from "@/lib/metrics/phase-evaluation";
 import { appendPoints, type SeriesPoint } from "@/lib/metrics/series";
 import type { MetricUpdate } from "@/lib/schemas/metrics";
@@ -117,27 +118,50 @@ export type CriterionDisplay = { state: string; label: string; status: Status; v
 
 const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 
+const READING_WORDS: Record<Exclude<PhaseReading["quality"], "fresh">, string> = {
+  "no-tile": "no tile",
+  "no-data": "no data",
+  "source-error": "source error",
+  "before-phase": "no reading in this phase yet",
+  stale: "stale",
+};
+
 /**
- * A criterion's line in the gate panel. Rollback triggers show the evaluator's state (Normal / Pending since… /
- * Firing since…); success criteria show whether the latest fresh reading meets them.
+ * A criterion's line in the gate panel, by the status model: only a fresh reading taken inside the phase counts.
+ * Rollback triggers show the evaluator's state (Normal / Pending since… / Firing since… / Resolved); success
+ * criteria whether that reading meets them. Once the phase has ended its triggers are frozen: durations run to
+ * the phase's end, not to now.
  */
-export function describeCriterion(criterion: CriterionView, tile: TileView | undefined, reading: Reading | undefined, now: number): CriterionDisplay {
-  const latest: LatestReading =
-    tile && reading ? latestReading({ ...reading, pollIntervalSeconds: tile.pollIntervalSeconds }, now) : { value: null, at: null, stale: true, sourceError: false };
+export function describeCriterion(
+  criterion: CriterionView,
+  phase: Pick<PhaseView, "startedAt" | "endedAt">,
+  tile: TileView | undefined,
+  reading: Reading | undefined,
+  now: number,
+): CriterionDisplay {
+  const ms = (iso: string | null) => (iso === null ? null : new Date(iso).getTime());
+  const latest = readInPhase(tile && reading ? { ...reading, pollIntervalSeconds: tile.pollIntervalSeconds } : undefined, ms(phase.startedAt), now);
   const unit = criterion.unit ? ` ${criterion.unit}` : "";
-  const usable = latest.value !== null && !latest.stale && !latest.sourceError;
-  const value = usable ? `${formatNumber(latest.value!)}${unit}` : latest.sourceError ? "source error" : !tile ? "no tile" : latest.stale && latest.at !== null ? "stale" : "no data";
+  const value = latest.quality === "fresh" ? `${formatNumber(latest.value!)}${unit}` : READING_WORDS[latest.quality];
 
   if (criterion.kind === "ROLLBACK_TRIGGER") {
-    const since = criterion.stateSince ? ` since ${clock(criterion.stateSince)} (${formatAgo(criterion.stateSince, now).replace(" ago", "")})` : "";
-    if (criterion.state === "FIRING") return { state: "FIRING", label: `Firing${since}`, status: "breach", value };
-    if (criterion.state === "PENDING") return { state: "PENDING", label: `Pending${since}`, status: "warn", value };
-    return { state: "NORMAL", label: "Normal", status: usable ? "ok" : "none", value };
+    const until = ms(phase.endedAt) ?? now;
+    const since = criterion.stateSince ? ` since ${clock(criterion.stateSince)} (${formatAgo(criterion.stateSince, until).replace(" ago", "")}${phase.endedAt ? " when the phase ended" : ""})` : "";
+    switch (criterion.state) {
+      case "FIRING":
+        return { state: "FIRING", label: `Firing${since}`, status: "breach", value };
+      case "PENDING":
+        return { state: "PENDING", label: `Pending${since}`, status: "warn", value };
+      case "RESOLVED":
+        return { state: "RESOLVED", label: `Resolved${since}`, status: "warn", value };
+      case "NORMAL":
+        return { state: "NORMAL", label: "Normal", status: latest.quality === "fresh" ? "ok" : "none", value };
+    }
   }
-  const result = evaluateCriterion({ kind: "SUCCESS", comparator: criterion.comparator, threshold: criterion.threshold, latest });
-  const labels = { met: "Met", "not-met": "Not met", "no-data": "No data", stale: "Stale", "source-error": "Source error" } as Record<string, string>;
-  const status: Status = result.reason === "met" ? "ok" : result.reason === "not-met" ? "breach" : "none";
-  return { state: result.reason.toUpperCase(), label: labels[result.reason] ?? result.reason, status, value };
+  const judgement = judgeCriterion(criterion, latest);
+  if (judgement === "MET") return { state: "MET", label: "Met", status: "ok", value };
+  if (judgement === "NOT_MET") return { state: "NOT_MET", label: "Not met", status: "breach", value };
+  return { state: "NO_DATA", label: "No data", status: "none", value };
 }
 
 export function criterionLimit(criterion: Pick<CriterionView, "comparator" | "threshold" | "unit" | "pendingSeconds" | "kind">): string {

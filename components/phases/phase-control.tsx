@@ -1,10 +1,9 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { RUN_STATUS_LABEL } from "@/components/actions/action-run-list";
 import { ApiError, apiFetch } from "@/lib/api/client";
-import { rolloutKeys } from "@/lib/api/keys";
 import type { PhaseChange } from "@/lib/domain/phases";
 import { currentPhaseOf, nextPhaseOf, promotionBlockers, startBlockers, type Blocker } from "@/lib/domain/phase-rules";
 import type { RolloutState } from "@/lib/domain/rollouts";
@@ -26,7 +25,6 @@ const PHASE_STYLE: Record<string, string> = {
 
 export function PhaseControl({ state, canControl, canOverride }: { state: RolloutState; canControl: boolean; canOverride: boolean }) {
   const rolloutId = state.rollout.id;
-  const queryClient = useQueryClient();
   const [overrideOn, setOverrideOn] = useState(false);
   const [overrideReason, setOverrideReason] = useState("");
   const [abortOpen, setAbortOpen] = useState(false);
@@ -59,7 +57,6 @@ export function PhaseControl({ state, canControl, canOverride }: { state: Rollou
       } else {
         setMessage(traffic ? { tone: "ok", text: `Traffic set to ${(traffic.params as { percentage?: number }).percentage ?? "?"}%.` } : null);
       }
-      void queryClient.invalidateQueries({ queryKey: rolloutKeys.state(rolloutId) });
     },
     onError: (error) => {
       const blockersFromServer = error instanceof ApiError ? (error.body.blockers as Blocker[] | undefined) : undefined;

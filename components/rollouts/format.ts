@@ -1,16 +1,9 @@
 // Pure formatting shared by the war room, sign-off and status pages.
 
-/** T-relative label for a due offset in minutes, as runbooks write it: -1440 → "T-24h", 15 → "T+15m", 90 → "T+1h30m". */
-export function formatTOffset(minutes: number): string {
-  const sign = minutes < 0 ? "-" : "+";
-  const abs = Math.abs(minutes);
-  // Hours up to two days (runbooks say T-24h, T-36h), days beyond.
-  const days = abs >= 2880 ? Math.floor(abs / 1440) : 0;
-  const hours = Math.floor((abs - days * 1440) / 60);
-  const mins = abs % 60;
-  const parts = [days ? `${days}d` : "", hours ? `${hours}h` : "", mins ? `${mins}m` : ""].join("");
-  return `T${sign}${parts || "0"}`.replace("T+0", "T-0");
-}
+import { formatTOffset } from "@/lib/runbook/t-offset";
+
+// The runbook notation lives with the runbook code (the export writes it too); the UI shares it.
+export { formatTOffset };
 
 /** Whether an open item is past its due time. */
 export function isOverdue(item: { state: string; dueOffsetMinutes: number | null }, plannedStartAt: string | null, now: number): boolean {

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { Checklist } from "@/components/checklist/checklist";
+import { optimisticChange, type ItemChange } from "@/components/checklist/optimistic-change";
 import { ContactsPanel } from "@/components/contacts/contacts-panel";
 import { MetricsPanel } from "@/components/metrics/metrics-panel";
 import { RolloutActivity } from "@/components/phases/rollout-activity";
@@ -12,7 +13,7 @@ import { ApiError, apiFetch } from "@/lib/api/client";
 import { rolloutKeys } from "@/lib/api/keys";
 import type { RolloutState } from "@/lib/domain/rollouts";
 import type { ItemView } from "@/lib/domain/selects";
-import { applyRolloutEvent, replaceItem } from "@/lib/realtime/apply-event";
+import { applyLiveMessage, applyRolloutEvent, replaceItem } from "@/lib/realtime/apply-event";
 import type { PresencePayload, PresenceUser } from "@/lib/realtime/contract";
 import { useRolloutLive } from "@/lib/realtime/use-rollout-live";
 import type { UpdateItemInput } from "@/lib/schemas/checklist";
@@ -51,25 +52,25 @@ export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props
     rolloutId,
     queryKey,
     apply: applyRolloutEvent,
+    applyLive: applyLiveMessage,
     onEvent: (envelope) => setRecent((list) => [envelope, ...list].slice(0, 50)),
     onLive: ({ channel, payload }) => channel === "presence" && setPresence((payload as PresencePayload).users),
   });
 
   const updateItem = useMutation({
-    mutationFn: ({ item, change }: { item: ItemView; change: Omit<UpdateItemInput, "expectedVersion"> }) =>
-      apiFetch<{ item: ItemView }>(`/api/v1/items/${item.id}`, { method: "PATCH", body: { ...change, expectedVersion: item.version } }),
-    onMutate: ({ item }) => ({ original: item }),
-    onError: (error, _vars, context) => {
+    // One at a time per rollout, in click order: each request names the version the previous one makes.
+    scope: { id: `items:${rolloutId}` },
+    mutationFn: ({ item, body }: { item: ItemView; body: UpdateItemInput; shown: ItemView }) =>
+      apiFetch<{ item: ItemView }>(`/api/v1/items/${item.id}`, { method: "PATCH", body }),
+    onError: (error, { item, shown }) => {
       if (error instanceof ApiError && error.status === 409 && error.body.current) {
         const current = error.body.current as ItemView;
         queryClient.setQueryData<RolloutState>(queryKey, (s) => (s ? { ...s, items: s.items.map((i) => (i.id === current.id ? current : i)) } : s));
         setNotice(`${current.checkedBy?.name ?? "Someone else"} changed “${current.text}” first — showing their version.`);
         return;
       }
-      const original = context?.original;
-      if (original) {
-        queryClient.setQueryData<RolloutState>(queryKey, (s) => (s ? { ...s, items: s.items.map((i) => (i.id === original.id && i.version === original.version ? original : i)) } : s));
-      }
+      // Put back what was shown before, unless something newer has replaced this change's copy since.
+      queryClient.setQueryData<RolloutState>(queryKey, (s) => (s ? { ...s, items: s.items.map((i) => (i.id === item.id && i.version === shown.version ? item : i)) } : s));
       setNotice(error instanceof Error ? `Not saved: ${error.message}` : "Not saved");
     },
     onSuccess: ({ item }) => {
@@ -79,16 +80,15 @@ export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props
 
   /**
    * Optimistic: the change shows in the same event handler that made it (a controlled checkbox must not
-   * flicker back while the request is out); the old version is kept, so the server's event (version + 1)
-   * replaces it, and a 409 or an error puts back what the server says.
+   * flicker back while the request is out), with the version the server will give it (optimistic-change.ts);
+   * the server's answer and event replace it, and a 409 or an error puts back what the server says.
    */
-  const changeItem = (item: ItemView, change: Omit<UpdateItemInput, "expectedVersion">) => {
+  const changeItem = (item: ItemView, change: ItemChange) => {
+    const { body, shown } = optimisticChange(item, change);
     void queryClient.cancelQueries({ queryKey });
-    queryClient.setQueryData<RolloutState>(queryKey, (s) =>
-      s ? { ...s, items: s.items.map((i) => (i.id === item.id ? { ...i, ...change, note: change.note === undefined ? i.note : change.note } : i)) } : s,
-    );
+    queryClient.setQueryData<RolloutState>(queryKey, (s) => (s ? { ...s, items: s.items.map((i) => (i.id === item.id ? shown : i)) } : s));
     setNotice(null);
-    updateItem.mutate({ item, change });
+    updateItem.mutate({ item, body, shown });
   };
 
   const { rollout } = state;

@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { ActionsPanel } from "@/components/actions/actions-panel";
 import { PhaseControl } from "@/components/phases/phase-control";
@@ -13,7 +13,7 @@ import type { Role } from "@/lib/db/generated/enums";
 import { gateStatus } from "@/lib/domain/gate-status";
 import type { RolloutState } from "@/lib/domain/rollouts";
 import type { GateView } from "@/lib/domain/selects";
-import { applyRolloutEvent } from "@/lib/realtime/apply-event";
+import { applyLiveMessage, applyRolloutEvent } from "@/lib/realtime/apply-event";
 import { useRolloutLive } from "@/lib/realtime/use-rollout-live";
 import type { RecordSignOffInput } from "@/lib/schemas/signoff";
 import { GateEvidencePanel, SignedEvidence } from "./gate-evidence";
@@ -30,7 +30,7 @@ export function SignoffBoard({ initialState, userRole, userId }: { initialState:
     queryFn: ({ signal }) => apiFetch<RolloutState>(`/api/v1/rollouts/${rolloutId}`, { signal }),
     initialData: initialState,
   });
-  const connection = useRolloutLive<RolloutState>({ rolloutId, queryKey, apply: applyRolloutEvent });
+  const connection = useRolloutLive<RolloutState>({ rolloutId, queryKey, apply: applyRolloutEvent, applyLive: applyLiveMessage });
   const done = state.items.filter((i) => i.state === "DONE" || i.state === "SKIPPED").length;
 
   return (
@@ -52,8 +52,6 @@ export function SignoffBoard({ initialState, userRole, userId }: { initialState:
 }
 
 function GateCard({ gate, state, now, canSign }: { gate: GateView; state: RolloutState; now: number; canSign: boolean }) {
-  const rolloutId = state.rollout.id;
-  const queryClient = useQueryClient();
   const status = gateStatus(gate, gate.signatures);
   const phase = gate.phaseId ? state.phases.find((p) => p.id === gate.phaseId) : undefined;
   const firstPhase = [...state.phases].sort((a, b) => a.position - b.position)[0];
@@ -61,10 +59,8 @@ function GateCard({ gate, state, now, canSign }: { gate: GateView; state: Rollou
   const [error, setError] = useState<string | null>(null);
   const sign = useMutation({
     mutationFn: (input: RecordSignOffInput) => apiFetch(`/api/v1/gates/${gate.id}/signatures`, { method: "POST", body: input }),
-    onSuccess: () => {
-      setError(null);
-      void queryClient.invalidateQueries({ queryKey: rolloutKeys.state(rolloutId) });
-    },
+    // signoff.recorded brings the signature to every open page, this one included.
+    onSuccess: () => setError(null),
     onError: (e) => setError(e instanceof ApiError ? e.message : "Not signed"),
   });
 

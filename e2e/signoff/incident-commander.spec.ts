@@ -125,7 +125,7 @@ test("the commander signs the go-live gate, promotes canary to 50% and rolls bac
   // Everyone sees it, without reloading.
   await expect(engineer.page.getByTestId("rollout-status")).toHaveText("rolled back");
   await expect(engineer.page.locator('[data-kind="ROLLBACK"][data-status="SUCCEEDED"]')).toContainText("p99 over budget since the promotion");
-  await expect(stakeholder.getByTestId("updates")).toContainText("Rollback succeeded; the rollout is rolled back");
+  await expect(stakeholder.getByTestId("updates")).toContainText("Rolled back to the previous version");
   await expect(stakeholder.getByTestId("overall-status")).toHaveText("Partial Outage");
   await expect(c.getByTestId("phase-control-status")).toContainText("rolled back");
 

@@ -1,10 +1,12 @@
+import "server-only";
 import { decode } from "next-auth/jwt";
 import { findUserByApiToken, findShareGrant } from "@/lib/domain/tokens";
 import { findUserForPrincipal } from "@/lib/domain/users";
 import { forbidden, unauthorized } from "@/lib/domain/errors";
 import { can, type Permission } from "./permissions";
+import { cachedPrincipal } from "./principal-cache";
 import type { Principal, UserPrincipal } from "./principal";
-import { tokenKind } from "./secrets";
+import { hashToken, tokenKind } from "./secrets";
 
 // The one place that turns a request into a Principal: route handlers (authenticateRequest), pages
 // (lib/auth/page-session.ts reads the cookie and calls principalFromSessionToken) and the socket server
@@ -31,10 +33,14 @@ export async function principalFromSessionToken(sessionToken: string | null | un
   if (!sessionToken) return null;
   const secret = process.env.NEXTAUTH_SECRET;
   if (!secret) throw new Error("NEXTAUTH_SECRET is not set");
-  const jwt = await decode({ token: sessionToken, secret }).catch(() => null);
-  if (!jwt?.sub) return null;
-  const user = await findUserForPrincipal(jwt.sub);
-  return user ? { kind: "user", userId: user.id, name: user.name, email: user.email, role: user.role, via: "session" } : null;
+  return cachedPrincipal(`session:${sessionToken}`, async () => {
+    const jwt = await decode({ token: sessionToken, secret }).catch(() => null);
+    if (!jwt?.sub) return null;
+    const user = await findUserForPrincipal(jwt.sub);
+    if (!user) return null;
+    const expiresAt = typeof jwt.exp === "number" ? jwt.exp * 1000 : undefined;
+    return { principal: { kind: "user", userId: user.id, name: user.name, email: user.email, role: user.role, via: "session" }, expiresAt };
+  });
 }
 
 /** An API token (wr_pat_…) or a share token (wr_share_…), as sent in `Authorization: Bearer` or socket auth. */
@@ -42,8 +48,17 @@ export async function principalFromBearer(token: string | null | undefined): Pro
   if (!token || token.length > 200) return null;
   const kind = tokenKind(token);
   if (kind === "api") {
-    const user = await findUserByApiToken(token);
-    return user ? { kind: "user", userId: user.id, name: user.name, email: user.email, role: user.role, via: "apiToken" } : null;
+    const tokenHash = hashToken(token);
+    return cachedPrincipal(`api:${tokenHash}`, async () => {
+      const found = await findUserByApiToken(tokenHash);
+      if (!found) return null;
+      const { user } = found;
+      return {
+        principal: { kind: "user", userId: user.id, name: user.name, email: user.email, role: user.role, via: "apiToken" },
+        apiTokenId: found.tokenId,
+        expiresAt: found.expiresAt?.getTime(),
+      };
+    });
   }
   if (kind === "share") {
     const grant = await findShareGrant(token);

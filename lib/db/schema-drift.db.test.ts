@@ -3,6 +3,7 @@ import path from "node:path";
 import internals from "@prisma/internals";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RAW_STATEMENTS } from "@/lib/domain/raw-statements";
 
 // The migrations are hand-applied (lib/db/migrator.ts), so nothing else notices when schema.prisma and
 // prisma/migrations disagree. This compares the migrated database with the schema: tables, columns, types,
@@ -133,5 +134,12 @@ describe("migrated database matches prisma/schema.prisma", () => {
       }
     }
     expect(actual).toEqual(expected.sort());
+  });
+
+  // Hot paths written in SQL (no Prisma model checks them): planning each against the migrated database fails
+  // on any table, column, enum or type it names wrongly.
+  it.each(RAW_STATEMENTS.map((s) => [s.name, s] as const))("plans the raw statement: %s", async (_name, statement) => {
+    const sql = statement.sample();
+    await expect(client.query(`EXPLAIN ${sql.text}`, sql.values as unknown[])).resolves.toBeDefined();
   });
 });

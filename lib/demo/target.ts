@@ -5,9 +5,8 @@ import path from "node:path";
 import { z } from "zod";
 import { SYSTEM_ACTOR } from "@/lib/auth/principal";
 import type { Env } from "@/lib/config";
-import { getDb } from "@/lib/db/client";
 import { startDemoTarget, type DemoTarget } from "@/lib/demo-target/server";
-import { updateTileAs } from "@/lib/domain/tiles";
+import { moveTileSources } from "@/lib/domain/tiles";
 import { countUsers } from "@/lib/domain/users";
 
 // Demo mode's "system being rolled out": the demo target (lib/demo-target) started before the server and
@@ -45,8 +44,7 @@ export async function startDemoTargetIfDemo(opts: { env: Env; dataDir: string; l
   await writeFile(file, JSON.stringify({ port: target.port, token }) + "\n", { mode: 0o600 });
   if (previous && previous.port !== target.port) {
     const before = `http://127.0.0.1:${previous.port}/metrics`;
-    const tiles = await getDb().metricTile.findMany({ where: { sourceUrl: before }, select: { id: true } });
-    for (const tile of tiles) await updateTileAs(SYSTEM_ACTOR, tile.id, { sourceUrl: `${target.url}/metrics` });
+    await moveTileSources(SYSTEM_ACTOR, before, `${target.url}/metrics`);
     opts.log(`demo target moved from port ${previous.port}: the demo rollout's actions still name the old port (edit them on its Actions page)`);
   }
   opts.log(`demo target (the system being rolled out) on ${target.url}`);

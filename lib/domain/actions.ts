@@ -1,3 +1,4 @@
+import "server-only";
 import { appMetrics } from "@/lib/observability/metrics";
 import { createHash, randomUUID } from "node:crypto";
 import { getDb, type DbTx } from "@/lib/db/client";
@@ -20,7 +21,7 @@ import type { z } from "zod";
 import { badRequest, conflict, DomainError, forbidden, notFound } from "./errors";
 import { changeRollout } from "./events";
 import { jsonify } from "./json";
-import { actionRunDetailSelect, actionRunSelect, actionSummarySelect, phaseSelect, rolloutSummarySelect, type ActionRunDetailView, type ActionRunView } from "./selects";
+import { actionRunDetailSelect, actionRunSelect, type actionSummarySelect, phaseSelect, rolloutSummarySelect, type ActionRunDetailView, type ActionRunView, type ActionSummary } from "./selects";
 
 // Actions: the runbook's emergency curl commands as configured, recorded, one-click steps.
 //
@@ -165,9 +166,9 @@ async function loadAction(actionId: string, tx: DbTx = getDb()): Promise<ActionR
   return action;
 }
 
-function summaryOf(row: { id: string; kind: ActionRow["kind"]; name: string; allowedRoles: ActionRow["allowedRoles"]; requiresSecondApprover: boolean; approvalWindowMinutes: number }) {
-  const picked = Object.fromEntries(Object.keys(actionSummarySelect).map((key) => [key, row[key as keyof typeof row]]));
-  return jsonify(picked);
+function summaryOf(row: ActionSummary): ActionSummary {
+  const { id, kind, name, allowedRoles, requiresSecondApprover, approvalWindowMinutes } = row;
+  return { id, kind, name, allowedRoles, requiresSecondApprover, approvalWindowMinutes } satisfies Record<keyof typeof actionSummarySelect, unknown>;
 }
 
 export async function listActionConfigs(principal: UserPrincipal, rolloutId: string): Promise<ActionConfigView[]> {

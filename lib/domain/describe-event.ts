@@ -1,116 +1,71 @@
-import type { EventEnvelope } from "@/lib/schemas/events";
+import { assertNever, parseEvent, type EventEnvelope, type EventPayload } from "@/lib/schemas/events";
 
-// Pure (used in the browser too): one line per event, in words a stakeholder can read.
+// Pure (used in the browser too): one line per event, by an exhaustive switch over the event catalogue.
+// describePublicEvent is what a stakeholder reads: no names of people, no action names or outcomes (only
+// that the rollout was rolled back), no comments or notes. describeEvent is the team's timeline (the report).
 
-type Item = { text: string; state: string };
-type Signed = { decision: string; signerRole: string };
 type PhaseRef = { name: string; trafficPercent: number };
-type Run = { status: string; responseStatus: number | null; params?: { percentage?: number }; action: { name: string; kind: string } };
+type Run = EventPayload<"action.run.finished">["run"];
 
-const phaseWords = (p: PhaseRef | null | undefined) => (p ? `${p.name} (${p.trafficPercent}% traffic)` : "");
-const overridden = (data: Record<string, unknown>) => {
-  const override = data.override as { reason?: string } | undefined;
-  return override?.reason ? ` — gate overridden: ${override.reason}` : "";
-};
+const phaseWords = (p: PhaseRef) => `${p.name} (${p.trafficPercent}% traffic)`;
+const overridden = (data: { override?: { reason: string } }) => (data.override ? ` — gate overridden: ${data.override.reason}` : "");
+const earlyStart = (data: EventPayload<"rollout.started">) => (data.earlyStart ? ` — started before the planned T0: ${data.earlyStart.reason}` : "");
 
-/** "Rollback", "Traffic to 50%": what the run did, from its kind and params only (never its URL or headers). */
-function runWords(run: Run): string {
-  if (run.action.kind === "SET_TRAFFIC" && typeof run.params?.percentage === "number") return `${run.action.name} (traffic to ${run.params.percentage}%)`;
-  return run.action.name;
-}
-
-function describeRun(type: string, run: Run | undefined): string | null {
-  if (!run?.action) return null;
-  const what = runWords(run);
-  switch (type) {
-    case "action.run.requested":
-      return `${what} requested; waiting for a second approver`;
-    case "action.run.approved":
-      return `${what} approved by a second person`;
-    case "action.run.started":
-      return `${what} started`;
-    case "action.run.finished":
-      return run.status === "SUCCEEDED"
-        ? `${what} succeeded`
-        : `${what} failed${run.responseStatus ? ` (HTTP ${run.responseStatus})` : " (target unreachable or timed out)"}`;
-    case "action.run.rejected":
-      return `${what} was not approved`;
-    case "action.run.expired":
-      return `${what} expired without a second approval`;
-    default:
-      return null;
-  }
-}
-
-/** One line a stakeholder can read, or null for events they need not see. */
+/** One line a stakeholder can read, or null for events they need not see (and for types this build does not know). */
 export function describePublicEvent(envelope: Pick<EventEnvelope, "type" | "data">): string | null {
-  const data = envelope.data;
-  switch (envelope.type) {
+  const event = parseEvent(envelope);
+  if (!event) return null;
+  switch (event.type) {
     case "rollout.created":
       return "Rollout plan created";
     case "item.updated": {
-      const item = data.item as Item | undefined;
-      if (!item || item.state === data.previousState) return null;
-      const verb = { DONE: "completed", SKIPPED: "skipped", BLOCKED: "blocked", OPEN: "reopened" }[item.state] ?? "updated";
+      const { item, previousState } = event.data;
+      if (item.state === previousState) return null;
+      const verb = { DONE: "completed", SKIPPED: "skipped", BLOCKED: "blocked", OPEN: "reopened" }[item.state];
       return `Checklist: "${item.text}" ${verb}`;
     }
     case "signoff.recorded": {
-      const signature = data.signature as Signed | undefined;
-      return `${String(data.gateName ?? "Sign-off")}: ${signature?.decision === "GO" ? "GO" : "NO-GO"} (${signature?.signerRole ?? ""})`;
+      const { gateName, signature } = event.data;
+      return `${gateName}: ${signature.decision === "GO" ? "GO" : "NO-GO"} (${signature.signerRole})`;
     }
     case "rollout.started":
-      if (!data.phase) return describeLifecycle(envelope.type, data);
-      return `Rollout started: ${phaseWords(data.phase as PhaseRef)}${overridden(data)}`;
+      return `Rollout started: ${phaseWords(event.data.phase)}`;
     case "phase.promoted":
-      if (!data.to) return describeLifecycle(envelope.type, data);
-      return `Promoted to ${phaseWords(data.to as PhaseRef)}${overridden(data)}`;
+      return `Promoted to ${phaseWords(event.data.to)}`;
     case "rollout.completed":
-      return `Rollout completed${overridden(data)}`;
+      return "Rollout completed";
     case "phase.paused":
-      return `Rollout paused${data.reason ? `: ${String(data.reason)}` : ""}`;
+      return "Rollout paused";
     case "phase.resumed":
       return "Rollout resumed";
     case "rollout.aborted":
-      return `Rollout aborted: ${String(data.reason ?? "")}`;
-    case "action.run.requested":
-    case "action.run.approved":
-    case "action.run.started":
+      return "Rollout aborted";
     case "action.run.finished":
+      // Which action ran, and how each attempt went, is the team's business; that the rollout went back is not.
+      return event.data.rollout?.status === "ROLLED_BACK" ? "Rolled back to the previous version" : null;
+    case "trigger.auto_rollback":
+      return event.data.willRun ? "A rollback trigger fired: rolling back automatically" : "A rollback trigger fired: the team is rolling back";
+    case "criterion.state_changed":
+    case "phase.verdict":
+      return event.data.publicSummary;
+    case "action.run.requested":
+    case "action.run.started":
+    case "action.run.approved":
     case "action.run.rejected":
-    case "action.run.expired": {
-      const line = describeRun(envelope.type, data.run as Run | undefined);
-      return line && envelope.type === "action.run.finished" && data.rollout ? `${line}; the rollout is rolled back` : line;
-    }
-    // Action configuration is not for stakeholders.
+    case "action.run.expired":
     case "action.created":
     case "action.updated":
     case "action.deleted":
+    case "tile.created":
+    case "tile.updated":
+    case "tile.deleted":
+    case "criterion.updated":
+    case "share.created":
+    case "share.revoked":
       return null;
     default:
-      if (typeof data.publicSummary === "string") return data.publicSummary;
-      return describeLifecycle(envelope.type, data);
+      return assertNever(event);
   }
-}
-
-type LoosePhaseRef = { name?: unknown; trafficPercent?: unknown };
-
-/**
- * Phase and rollout events that carry no publicSummary of their own, in words: "phase.started" with its phase →
- * 'Phase "Canary" (10% traffic) started'; "rollout.completed" → "Rollout completed". Only the phase's name and
- * traffic and the verb are used, whatever else the event holds.
- */
-function describeLifecycle(type: string, data: Record<string, unknown>): string | null {
-  const [subject, verbKey] = type.split(".");
-  if (!verbKey) return null;
-  const verb = verbKey.replace(/[_-]+/g, " ").replace(/\brollback\b/, "rolled back");
-  if (subject === "rollout") return `Rollout ${verb}`;
-  if (subject === "phase") {
-    const phase = (typeof data.phase === "object" && data.phase !== null ? data.phase : data) as LoosePhaseRef;
-    const name = typeof phase.name === "string" ? `"${phase.name}"` : "";
-    const traffic = typeof phase.trafficPercent === "number" ? ` (${phase.trafficPercent}% traffic)` : "";
-    return `Phase ${name}${traffic} ${verb}`.replace(/\s+/g, " ");
-  }
-  return null;
 }
 
 export type PublicEventKind = "checklist" | "signoff" | "phase" | "rollout" | "other";
@@ -124,38 +79,78 @@ export function publicEventKind(envelope: Pick<EventEnvelope, "type">): PublicEv
   return "other";
 }
 
-
-type SignedBy = Signed & { signer?: { name: string }; comment?: string | null };
+/** "Rollback", "Traffic to 50%": what the run did, from its kind and params only (never its URL or headers). */
+function runWords(run: Run): string {
+  const percentage = (run.params as { percentage?: unknown } | null)?.percentage;
+  if (run.action.kind === "SET_TRAFFIC" && typeof percentage === "number") return `${run.action.name} (traffic to ${percentage}%)`;
+  return run.action.name;
+}
 
 /**
  * One line per event for people in the rollout (the go-live report's timeline): every event gets one, with the
- * details members may see (who signed, a sign-off's comment); events a stakeholder sees read the same.
+ * details members may see (who signed, a sign-off's comment, which action ran, override reasons).
  */
 export function describeEvent(envelope: Pick<EventEnvelope, "type" | "data">): string {
-  const data = envelope.data;
-  switch (envelope.type) {
+  const event = parseEvent(envelope);
+  if (!event) return envelope.type;
+  switch (event.type) {
     case "item.updated": {
-      const item = data.item as (Item & { note?: string | null }) | undefined;
-      if (item && item.state === data.previousState) return `Checklist: note on "${item.text}"${item.note ? `: ${item.note}` : " cleared"}`;
+      const { item } = event.data;
+      if (item.state === event.data.previousState) return `Checklist: note on "${item.text}"${item.note ? `: ${item.note}` : " cleared"}`;
       return describePublicEvent(envelope) ?? "Checklist item updated";
     }
     case "signoff.recorded": {
-      const signature = data.signature as SignedBy | undefined;
-      const decision = signature?.decision === "GO" ? "GO" : "NO-GO";
-      const comment = signature?.comment ? ` — “${signature.comment}”` : "";
-      return `${String(data.gateName ?? "Sign-off")}: ${decision} by ${signature?.signer?.name ?? "someone"} (${signature?.signerRole ?? ""})${comment}`;
+      const { gateName, signature } = event.data;
+      const comment = signature.comment ? ` — “${signature.comment}”` : "";
+      return `${gateName}: ${signature.decision === "GO" ? "GO" : "NO-GO"} by ${signature.signer.name} (${signature.signerRole})${comment}`;
     }
+    case "rollout.started":
+      return `Rollout started: ${phaseWords(event.data.phase)}${overridden(event.data)}${earlyStart(event.data)}`;
+    case "phase.promoted":
+      return `Promoted to ${phaseWords(event.data.to)}${overridden(event.data)}`;
+    case "rollout.completed":
+      return `Rollout completed${overridden(event.data)}`;
+    case "phase.paused":
+      return `Rollout paused${event.data.reason ? `: ${event.data.reason}` : ""}`;
+    case "rollout.aborted":
+      return `Rollout aborted: ${event.data.reason}`;
+    case "action.run.requested":
+      return `${runWords(event.data.run)} requested; waiting for a second approver`;
+    case "action.run.approved":
+      return `${runWords(event.data.run)} approved by a second person`;
+    case "action.run.started":
+      return `${runWords(event.data.run)} started`;
+    case "action.run.finished": {
+      const { run, rollout } = event.data;
+      const outcome = run.status === "SUCCEEDED" ? "succeeded" : `failed${run.responseStatus ? ` (HTTP ${run.responseStatus})` : " (target unreachable or timed out)"}`;
+      return `${runWords(run)} ${outcome}${rollout?.status === "ROLLED_BACK" ? "; the rollout is rolled back" : ""}`;
+    }
+    case "action.run.rejected":
+      return `${runWords(event.data.run)} was not approved`;
+    case "action.run.expired":
+      return `${runWords(event.data.run)} expired without a second approval`;
     case "action.created":
-      return `Action “${(data.action as { name?: string } | undefined)?.name ?? "?"}” configured`;
+      return `Action “${event.data.action.name}” configured`;
     case "action.updated":
-      return `Action “${(data.action as { name?: string } | undefined)?.name ?? "?"}” changed`;
+      return `Action “${event.data.action.name}” changed`;
     case "action.deleted":
-      return `Action “${String(data.name ?? "?")}” removed`;
+      return `Action “${event.data.name}” removed`;
     case "share.created":
-      return typeof data.label === "string" && data.label ? `Stakeholder link “${data.label}” created` : "Stakeholder link created";
+      return event.data.label ? `Stakeholder link “${event.data.label}” created` : "Stakeholder link created";
     case "share.revoked":
       return "Stakeholder link revoked";
+    case "trigger.auto_rollback":
+    case "tile.created":
+    case "tile.updated":
+    case "tile.deleted":
+    case "criterion.updated":
+    case "criterion.state_changed":
+    case "phase.verdict":
+      return event.data.publicSummary;
+    case "rollout.created":
+    case "phase.resumed":
+      return describePublicEvent(envelope) ?? event.type;
     default:
-      return describePublicEvent(envelope) ?? envelope.type;
+      return assertNever(event);
   }
 }

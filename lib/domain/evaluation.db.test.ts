@@ -162,17 +162,24 @@ describe("the gate evaluator against the demo target", () => {
 
     // Evaluating again (any number of ticks, or a second evaluator) does not roll back again.
     await evaluatePhaseGates(phaseId, { now: new Date(now), rollbackRunner: rollbackOverHttp });
-    // The rollback works: the next interval is healthy, the trigger recovers, the verdict passes.
+    // The rollback works: the next intervals are healthy. The trigger stays Firing until the condition has been
+    // clear for its pending period, then Resolved; the phase's verdict stays FAIL (it fired in this phase).
     step = await tick(5);
-    expect(step.trigger.state).toBe("NORMAL");
-    expect(step.phase.verdict).toBe("PASS");
+    expect(step.trigger.state).toBe("FIRING");
+    const clearSince = step.trigger.clearSince!.getTime();
+    while (now - clearSince < 30 * SECOND) {
+      expect(step.trigger.state).toBe("FIRING");
+      step = await tick(5);
+    }
+    expect(step.trigger.state).toBe("RESOLVED");
+    expect(step.phase.verdict).toBe("FAIL");
     await tick(5);
     expect(rollbackCalls()).toHaveLength(1);
 
     const transitions = (await eventsOf(rolloutId, "criterion.state_changed")).map((e) => `${String(e.data.from)}→${String(e.data.to)}`);
-    expect(transitions).toEqual(["NORMAL→PENDING", "PENDING→FIRING", "FIRING→NORMAL"]);
+    expect(transitions).toEqual(["NORMAL→PENDING", "PENDING→FIRING", "FIRING→RESOLVED"]);
     const verdicts = (await eventsOf(rolloutId, "phase.verdict")).map((e) => e.data.verdict);
-    expect(verdicts).toEqual(["INCONCLUSIVE", "PASS", "FAIL", "PASS"]);
+    expect(verdicts).toEqual(["INCONCLUSIVE", "PASS", "FAIL"]);
     const decisions = await eventsOf(rolloutId, "trigger.auto_rollback");
     expect(decisions).toHaveLength(1);
     expect(decisions[0]).toMatchObject({ actor: { id: null, name: "War Room" }, data: { willRun: true, phaseName: "Canary", description: "Error rate > 1% for 30 s" } });
@@ -276,11 +283,25 @@ describe("the gate evaluator against the demo target", () => {
     const phase = await getDb().phase.findUniqueOrThrow({ where: { id: phaseId } });
     expect(phase.verdict).toBe("INCONCLUSIVE");
     const [verdict] = await eventsOf(rolloutId, "phase.verdict");
-    expect(String(verdict?.data.publicSummary)).toContain("Error rate < 0.5%: source error");
+    expect(String(verdict?.data.publicSummary)).toContain("waiting for fresh readings in this phase: Error rate < 0.5%: source error");
     expect(await eventsOf(rolloutId, "trigger.auto_rollback")).toHaveLength(0);
   });
 
-  it("evaluates only ACTIVE phases", async () => {
+  it("does not judge readings from before the phase started", async () => {
+    await setCanaryTraffic(60);
+    const { phaseId } = await activeCanary({ autoRollback: false });
+    await poller.pollDue(now);
+    now += 5 * SECOND;
+    await poller.pollDue(now);
+    // Readings exist (two scrapes: a rate), but the phase started after them.
+    await getDb().phase.update({ where: { id: phaseId }, data: { startedAt: new Date(now + 1) } });
+    now += 2 * SECOND;
+    await evaluatePhaseGates(phaseId, { now: new Date(now), rollbackRunner: null });
+    expect((await triggerOf(phaseId)).state).toBe("NORMAL");
+    expect((await getDb().phase.findUniqueOrThrow({ where: { id: phaseId } })).verdict).toBe("INCONCLUSIVE");
+  });
+
+  it("evaluates only running (ACTIVE or PAUSED) phases", async () => {
     const { phaseId } = await activeCanary({ autoRollback: false });
     await getDb().phase.update({ where: { id: phaseId }, data: { status: "PASSED" } });
     expect(await evaluatePhaseGates(phaseId, { now: new Date(now), rollbackRunner: null })).toBeNull();

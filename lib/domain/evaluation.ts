@@ -1,15 +1,21 @@
+import "server-only";
 import { getDb } from "@/lib/db/client";
 import { SYSTEM_ACTOR } from "@/lib/auth/principal";
-import type { EventEnvelope } from "@/lib/schemas/events";
-import type { CriterionResult } from "@/lib/metrics/evaluate";
-import { describeMeasurement, planPhaseEvaluation, type CriterionToEvaluate } from "@/lib/metrics/phase-evaluation";
+import { EVALUATION_CHANNEL, type EvaluationPayload, type EventEnvelope } from "@/lib/schemas/events";
+import { describeMeasurement } from "@/lib/metrics/phase-evaluation";
+import { publishVolatile } from "@/lib/realtime/publisher";
 import { automaticRollbackRunner, recordAutoRollbackDecision, runAutoRollbacks, type AutoRollbackDecision, type RollbackRunner } from "./auto-rollback";
 import { changeRollout } from "./events";
 import { jsonify } from "./json";
 import { criterionSelect } from "./selects";
+import { hasTriggerFired, planPhaseEvaluation, VERDICT_REASON_TEXT, type CriterionOutcome, type CriterionToEvaluate, type PhaseReading, type VerdictReason } from "./status";
 
-// The gate evaluator: for every ACTIVE phase, measure each criterion against its tile's latest reading, move rollback
-// triggers (Normal → Pending → Firing), and set the phase verdict. Runs on one process at a time (lib/workers), but is
+// The gate evaluator: for every running (ACTIVE or PAUSED: pausing changes no traffic) phase, judge each criterion
+// on its tile's latest in-phase reading, move rollback triggers (Normal → Pending → Firing → Resolved) and set the
+// phase verdict, all by the status model (./status.ts). Transitions and verdicts are events; the rest of what
+// clients show (each criterion's last value and judgement, when it was evaluated) goes out on the live
+// "evaluation" channel, so nothing on screen ages while the evaluator runs. Phases that ended are not evaluated:
+// their triggers keep the state they ended in. Runs on one process at a time (lib/workers), but is
 // safe to run anywhere: each phase is evaluated under its rollout's row lock, from the state it reads there, so two
 // evaluators never record the same transition twice.
 
@@ -22,7 +28,7 @@ export type EvaluateOptions = {
 export type PhaseEvaluation = { phaseId: string; rolloutId: string; events: EventEnvelope[]; autoRollbacks: AutoRollbackDecision[] };
 
 export async function evaluateActivePhases(opts: EvaluateOptions = {}): Promise<PhaseEvaluation[]> {
-  const phases = await getDb().phase.findMany({ where: { status: "ACTIVE" }, select: { id: true }, orderBy: { id: "asc" } });
+  const phases = await getDb().phase.findMany({ where: { status: { in: ["ACTIVE", "PAUSED"] } }, select: { id: true }, orderBy: { id: "asc" } });
   const results: PhaseEvaluation[] = [];
   for (const phase of phases) {
     try {
@@ -36,7 +42,7 @@ export async function evaluateActivePhases(opts: EvaluateOptions = {}): Promise<
   return results;
 }
 
-/** Evaluates one phase now; null when it is not ACTIVE (any more). */
+/** Evaluates one phase now; null when it is not running (any more). */
 export async function evaluatePhaseGates(phaseId: string, opts: EvaluateOptions = {}): Promise<PhaseEvaluation | null> {
   const now = opts.now ?? new Date();
   const runner = opts.rollbackRunner === undefined ? automaticRollbackRunner : opts.rollbackRunner;
@@ -47,35 +53,46 @@ export async function evaluatePhaseGates(phaseId: string, opts: EvaluateOptions 
   const { result, events } = await changeRollout(rolloutId, SYSTEM_ACTOR, async (tx, record) => {
     const phase = await tx.phase.findUnique({
       where: { id: phaseId },
-      select: { id: true, name: true, status: true, verdict: true, criteria: { select: criterionSelect, orderBy: { id: "asc" } } },
+      select: {
+        id: true,
+        name: true,
+        status: true,
+        verdict: true,
+        startedAt: true,
+        minDurationMinutes: true,
+        criteria: { select: { ...criterionSelect, clearSince: true }, orderBy: { id: "asc" } },
+      },
     });
-    if (!phase || phase.status !== "ACTIVE") return null;
+    if (!phase || (phase.status !== "ACTIVE" && phase.status !== "PAUSED")) return null;
     const keys = [...new Set(phase.criteria.map((c) => c.metricKey))];
     const tiles = await tx.metricTile.findMany({
       where: { rolloutId, key: { in: keys } },
       select: { key: true, lastValue: true, lastSampleAt: true, lastErrorAt: true, pollIntervalSeconds: true },
     });
-    const criteria: CriterionToEvaluate[] = phase.criteria.map((c) => ({ ...c, stateSince: c.stateSince?.getTime() ?? null }));
+    const criteria: CriterionToEvaluate[] = phase.criteria.map((c) => ({ ...c, stateSince: c.stateSince?.getTime() ?? null, clearSince: c.clearSince?.getTime() ?? null }));
     const plan = planPhaseEvaluation({
-      verdict: phase.verdict,
+      phase: { startedAt: phase.startedAt?.getTime() ?? null, minDurationMinutes: phase.minDurationMinutes, verdict: phase.verdict },
       criteria,
       tiles: tiles.map((t) => ({ ...t, lastSampleAt: t.lastSampleAt?.getTime() ?? null, lastErrorAt: t.lastErrorAt?.getTime() ?? null })),
       now: now.getTime(),
     });
 
     const decisions: AutoRollbackDecision[] = [];
+    const live: EvaluationPayload["criteria"] = [];
     for (const [i, outcome] of plan.criteria.entries()) {
       const criterion = criteria[i]!;
-      const usable = outcome.reading.value !== null && !outcome.reading.stale && !outcome.reading.sourceError;
+      const usable = outcome.reading.quality === "fresh";
+      const date = (ms: number | null) => (ms === null ? null : new Date(ms));
       const updated = await tx.criterion.update({
         where: { id: criterion.id },
         data: {
           lastEvaluatedAt: now,
           ...(usable ? { lastValue: outcome.reading.value } : {}),
-          ...(outcome.transition ? { state: outcome.state, stateSince: outcome.stateSince === null ? null : new Date(outcome.stateSince) } : {}),
+          ...(outcome.statusChanged ? { state: outcome.status.state, stateSince: date(outcome.status.since), clearSince: date(outcome.status.clearSince) } : {}),
         },
         select: criterionSelect,
       });
+      live.push({ id: criterion.id, lastValue: updated.lastValue, lastEvaluatedAt: now.toISOString(), judgement: outcome.judgement });
       if (!outcome.transition) continue;
       const { from, to } = outcome.transition;
       await record("criterion.state_changed", {
@@ -86,8 +103,7 @@ export async function evaluatePhaseGates(phaseId: string, opts: EvaluateOptions 
         value: outcome.reading.value,
         publicSummary: `Rollback trigger "${criterion.description}" ${TRANSITION_WORDS[to]}: ${describeMeasurement(criterion, outcome.reading.value)}`,
       });
-      const wanted = plan.autoRollbacks.find((d) => d.criterionId === criterion.id);
-      if (wanted) {
+      if (plan.autoRollbackIds.includes(criterion.id)) {
         const decision: AutoRollbackDecision = {
           rolloutId,
           phaseId,
@@ -95,7 +111,7 @@ export async function evaluatePhaseGates(phaseId: string, opts: EvaluateOptions 
           criterionId: criterion.id,
           description: criterion.description,
           value: outcome.reading.value,
-          reason: wanted.reason,
+          reason: autoRollbackReason(criterion, outcome.reading.value),
         };
         // It will run only if there is a runner and something to run: the rollout's rollback action.
         const rollbackConfigured = (await tx.action.count({ where: { rolloutId, kind: "ROLLBACK", deletedAt: null } })) > 0;
@@ -112,37 +128,60 @@ export async function evaluatePhaseGates(phaseId: string, opts: EvaluateOptions 
         verdict: plan.verdict,
         previous: phase.verdict,
         verdictAt: now,
-        results: plan.criteria.map((c) => ({ criterionId: c.id, verdict: c.result.verdict, reason: c.result.reason, value: c.result.value })),
-        publicSummary: `${phase.name}: verdict ${plan.verdict}${explainVerdict(plan.verdict, criteria, plan.criteria.map((c) => c.result))}`,
+        reasons: plan.reasons,
+        results: plan.criteria.map((c) => ({ criterionId: c.id, judgement: c.judgement, state: c.status.state, value: c.reading.value })),
+        publicSummary: `${phase.name}: verdict ${plan.verdict}${explainVerdict(plan.reasons, criteria, plan.criteria)}`,
       });
     }
-    return decisions;
+    const payload: EvaluationPayload = { phaseId, evaluatedAt: now.toISOString(), verdict: plan.verdict, reasons: plan.reasons, criteria: live };
+    return { decisions, payload };
   });
   if (result === null) return null;
-  await runAutoRollbacks(runner, result);
-  return { phaseId, rolloutId, events, autoRollbacks: result };
+  publishVolatile(rolloutId, EVALUATION_CHANNEL, result.payload);
+  await runAutoRollbacks(runner, result.decisions);
+  return { phaseId, rolloutId, events, autoRollbacks: result.decisions };
 }
 
-const TRANSITION_WORDS = { NORMAL: "is back to normal", PENDING: "is pending", FIRING: "is FIRING" } as const;
+const TRANSITION_WORDS = { NORMAL: "is back to normal", PENDING: "is pending", FIRING: "is FIRING", RESOLVED: "is resolved" } as const;
 
-const REASON_WORDS: Record<CriterionResult["reason"], string> = {
-  met: "met",
-  "not-met": "not met",
-  normal: "normal",
-  pending: "pending",
-  firing: "firing",
+function autoRollbackReason(criterion: CriterionToEvaluate, value: number | null): string {
+  const held = criterion.pendingSeconds > 0 ? ` for ${criterion.pendingSeconds} s` : "";
+  return `Rollback trigger "${criterion.description}" fired: ${describeMeasurement(criterion, value)}${held}`;
+}
+
+const QUALITY_WORDS: Record<PhaseReading["quality"], string> = {
+  fresh: "fresh",
+  "no-tile": "no tile",
   "no-data": "no data",
-  stale: "stale data",
   "source-error": "source error",
+  "before-phase": "no reading in this phase yet",
+  stale: "stale data",
 };
 
-/** " (Error rate < 0.5%: not met)" — the criteria that decided a FAIL or left the verdict INCONCLUSIVE. */
-function explainVerdict(verdict: string, criteria: CriterionToEvaluate[], results: CriterionResult[]): string {
-  if (verdict === "PASS") return "";
-  if (criteria.length === 0) return " (no criteria)";
-  const deciding = results
-    .map((r, i) => ({ r, c: criteria[i]! }))
-    .filter(({ r }) => r.verdict === verdict)
-    .map(({ r, c }) => `${c.description}: ${REASON_WORDS[r.reason]}`);
-  return deciding.length ? ` (${deciding.join("; ")})` : "";
+/**
+ * " (a rollback trigger fired: Error rate > 1% for 30 s)": why the verdict is not PASS, naming the criteria behind
+ * each reason.
+ */
+function explainVerdict(reasons: readonly VerdictReason[], criteria: readonly CriterionToEvaluate[], outcomes: readonly CriterionOutcome[]): string {
+  const named = (pick: (c: CriterionToEvaluate, o: CriterionOutcome) => boolean, detail?: (o: CriterionOutcome) => string) =>
+    criteria
+      .map((c, i) => ({ c, o: outcomes[i]! }))
+      .filter(({ c, o }) => pick(c, o))
+      .map(({ c, o }) => (detail ? `${c.description}: ${detail(o)}` : c.description))
+      .join("; ");
+  const parts = reasons.map((reason) => {
+    const text = VERDICT_REASON_TEXT[reason];
+    const which =
+      reason === "trigger-fired"
+        ? named((c, o) => c.kind === "ROLLBACK_TRIGGER" && hasTriggerFired(o.status.state))
+        : reason === "criterion-not-met"
+          ? named((c, o) => c.kind === "SUCCESS" && o.judgement === "NOT_MET")
+          : reason === "awaiting-data"
+            ? named((_c, o) => o.judgement === "NO_DATA", (o) => QUALITY_WORDS[o.reading.quality])
+            : reason === "trigger-pending"
+              ? named((c, o) => c.kind === "ROLLBACK_TRIGGER" && o.status.state === "PENDING")
+              : "";
+    return which ? `${text}: ${which}` : text;
+  });
+  return parts.length ? ` (${parts.join("; ")})` : "";
 }

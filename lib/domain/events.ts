@@ -1,11 +1,14 @@
+import "server-only";
 import { getDb, type DbTx } from "@/lib/db/client";
 import type { Actor } from "@/lib/auth/principal";
 import { publishEvents } from "@/lib/realtime/publisher";
-import type { EventEnvelope } from "@/lib/schemas/events";
+import type { EventEnvelope, EventInput, EventType } from "@/lib/schemas/events";
 import { notFound } from "./errors";
+import { hooksWanting, runEventHooks } from "./event-hooks";
 import { enqueueChange } from "./write-queue";
 
-export type RecordEvent = (type: string, data: Record<string, unknown>) => Promise<EventEnvelope>;
+/** Records one event of the catalogue (lib/schemas/events.ts) with its payload. */
+export type RecordEvent = <T extends EventType>(type: T, data: EventInput<T>) => Promise<EventEnvelope>;
 
 /** A rollout, named directly or through a row that belongs to it (one query finds and locks it). */
 export type RolloutRef = string | { via: "ChecklistItem" | "SignoffGate" | "Phase" | "Action" | "ActionRun" | "ShareToken"; id: string };
@@ -19,12 +22,29 @@ const REF_LABEL: Record<Exclude<RolloutRef, string>["via"], string> = {
   ShareToken: "Share link",
 };
 
+// No row of these tables ever moves to another rollout, so the answer can be kept: a tick then costs no lookup
+// before its statement. A row deleted since is still refused (its change finds no row, or the rollout's lock
+// does). On globalThis, as both module graphs ask; bounded, cleared when full.
+type RefGlobal = typeof globalThis & { __warroomRolloutOfRow?: Map<string, string> };
+const MAX_KNOWN_REFS = 50_000;
+
+function knownRollouts(): Map<string, string> {
+  const g = globalThis as RefGlobal;
+  g.__warroomRolloutOfRow ??= new Map();
+  return g.__warroomRolloutOfRow;
+}
+
 /** The rollout a ref names; 404 when the row does not exist. */
 async function rolloutIdOf(ref: RolloutRef): Promise<string> {
   if (typeof ref === "string") return ref;
+  const key = `${ref.via}:${ref.id}`;
+  const known = knownRollouts().get(key);
+  if (known) return known;
   // `via` is one of the fixed table names above, never user input.
   const rows = await getDb().$queryRawUnsafe<{ rolloutId: string }[]>(`SELECT "rolloutId" FROM "${ref.via}" WHERE id = $1`, ref.id);
   if (!rows[0]) throw notFound(REF_LABEL[ref.via]);
+  if (knownRollouts().size >= MAX_KNOWN_REFS) knownRollouts().clear();
+  knownRollouts().set(key, rows[0].rolloutId);
   return rows[0].rolloutId;
 }
 
@@ -55,15 +75,38 @@ export async function changeRollout<T>(
         },
         rolloutId,
       );
+      await runEventHooks(tx, rolloutId, events);
       return { result, events };
     },
+  });
+}
+
+/**
+ * changeRollout for a change that is one SQL statement locking the rollout and appending its own events (a tick:
+ * item-tick-sql.ts). Alone in its batch and with no event hook wanting `eventTypes`, it runs by itself: one round
+ * trip, its own transaction, no interactive transaction around it. Otherwise it runs inside the batch's
+ * transaction like any change, followed by the hooks. Either way the events are published after commit.
+ */
+export async function changeRolloutInOneStatement<T>(
+  ref: RolloutRef,
+  eventTypes: readonly string[],
+  statement: (db: DbTx, rolloutId: string) => Promise<{ result: T; events: EventEnvelope[] }>,
+): Promise<{ result: T; events: EventEnvelope[] }> {
+  const rolloutId = await rolloutIdOf(ref);
+  return enqueueChange(rolloutId, {
+    run: async (tx) => {
+      const value = await statement(tx, rolloutId);
+      await runEventHooks(tx, rolloutId, value.events);
+      return value;
+    },
+    standalone: hooksWanting(rolloutId, eventTypes).length ? undefined : () => statement(getDb(), rolloutId),
   });
 }
 
 /** changeRollout for a change that creates the rollout it records on (import, demo seed). */
 export async function transactWithEvents<T>(
   actor: Actor,
-  change: (tx: DbTx, recordFor: (rolloutId: string, type: string, data: Record<string, unknown>) => Promise<EventEnvelope>) => Promise<T>,
+  change: (tx: DbTx, recordFor: <E extends EventType>(rolloutId: string, type: E, data: EventInput<E>) => Promise<EventEnvelope>) => Promise<T>,
 ): Promise<{ result: T; events: EventEnvelope[] }> {
   const events: EventEnvelope[] = [];
   const result = await getDb().$transaction(
@@ -80,7 +123,7 @@ export async function transactWithEvents<T>(
 }
 
 /** Bumps lastSeq and inserts the event in one statement (one round trip per event). */
-export async function appendEvent(tx: DbTx, rolloutId: string, actor: Actor, type: string, data: Record<string, unknown>) {
+export async function appendEvent(tx: DbTx, rolloutId: string, actor: Actor, type: EventType, data: object) {
   const json = toJson(data);
   const rows = await tx.$queryRaw<{ seq: number; at: Date }[]>`
     WITH bumped AS (UPDATE "Rollout" SET "lastSeq" = "lastSeq" + 1 WHERE id = ${rolloutId} RETURNING "lastSeq")
@@ -90,12 +133,16 @@ export async function appendEvent(tx: DbTx, rolloutId: string, actor: Actor, typ
     RETURNING seq, at`;
   const row = rows[0];
   if (!row) throw notFound("Rollout");
-  const envelope: EventEnvelope = { rolloutId, seq: row.seq, type, at: new Date(row.at).toISOString(), actor, data: json };
-  return envelope;
+  return envelopeOf(rolloutId, row, actor, type, json);
+}
+
+/** The envelope of an event as stored: `at` as the database returned it. */
+export function envelopeOf(rolloutId: string, row: { seq: number; at: Date | string }, actor: Actor, type: string, data: Record<string, unknown>): EventEnvelope {
+  return { rolloutId, seq: row.seq, type, at: new Date(row.at).toISOString(), actor, data };
 }
 
 /** Dates become ISO strings, undefined disappears: what the client will see, stored the same way. */
-function toJson(data: Record<string, unknown>): Record<string, unknown> {
+function toJson(data: object): Record<string, unknown> {
   return JSON.parse(JSON.stringify(data)) as Record<string, unknown>;
 }
 

@@ -13,7 +13,9 @@ import { getDb } from "@/lib/db/client";
 import { updateItem } from "./checklists";
 import { changeRollout } from "./events";
 import { getPublicStatus, type PublicStatus } from "./public-view";
+import { jsonify } from "./json";
 import { getRolloutState } from "./rollouts";
+import { rolloutSummarySelect } from "./selects";
 import { recordSignOff } from "./signoffs";
 import { createShareToken } from "./tokens";
 
@@ -215,12 +217,13 @@ describe("GET /api/v1/status/:token", () => {
     await changeRollout(rollout.id, SYSTEM_ACTOR, async (tx, record) => {
       await tx.rollout.update({ where: { id: rollout.id }, data: { status: "ACTIVE", startedAt: new Date("2026-12-01T12:00:00Z") } });
       await tx.phase.update({ where: { id: canary!.id }, data: { status: "ACTIVE", startedAt: new Date("2026-12-01T12:05:00Z") } });
-      await record("phase.started", { phase: { id: canary!.id, name: "Canary", trafficPercent: 10 }, note: "private operator remark" });
+      const remark = { note: "private operator remark" };
+      await record("rollout.started", { phase: { id: canary!.id, name: "Canary", trafficPercent: 10 }, rollout: jsonify(await tx.rollout.findUniqueOrThrow({ where: { id: rollout.id }, select: rolloutSummarySelect })), phases: [], ...remark });
     });
     const view = await getPublicStatus(rollout.id);
     expect(view.currentPhase).toMatchObject({ name: "Canary", trafficPercent: 10, status: "ACTIVE" });
     expect(view.nextStep).toEqual({ label: "Full (100% traffic)", plannedAt: "2026-12-01T12:35:00.000Z", awaiting: "Go/no-go: Full" });
-    expect(view.updates[0]).toMatchObject({ kind: "phase", text: 'Phase "Canary" (10% traffic) started' });
+    expect(view.updates[0]).toMatchObject({ kind: "rollout", text: "Rollout started: Canary (10% traffic)" });
     expect(JSON.stringify(view)).not.toContain("private operator remark");
   });
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { getDb } from "@/lib/db/client";
 import { metricLevel } from "@/lib/metrics/tile-level";
 import type { EventEnvelope } from "@/lib/schemas/events";

@@ -1,3 +1,4 @@
+import "server-only";
 import { getDb, type DbTx } from "@/lib/db/client";
 import type { Actor } from "@/lib/auth/principal";
 import { runbookDraftSchema, type DraftItem, type DraftSection, type RunbookDraftInput } from "@/lib/schemas/runbook";

@@ -1,3 +1,4 @@
+import "server-only";
 import { getDb } from "@/lib/db/client";
 import { actorOf, type UserPrincipal } from "@/lib/auth/principal";
 import { can } from "@/lib/auth/permissions";

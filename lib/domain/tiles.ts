@@ -1,3 +1,4 @@
+import "server-only";
 import { getDb, type DbTx } from "@/lib/db/client";
 import { actorOf, type Actor, type UserPrincipal } from "@/lib/auth/principal";
 import { can } from "@/lib/auth/permissions";
@@ -130,4 +131,19 @@ function safeJson(text: string): unknown {
 function publicView(tile: object): TileView {
   const json = jsonify(tile) as Record<string, unknown>;
   return Object.fromEntries(Object.keys(tileSelect).map((key) => [key, json[key]])) as TileView;
+}
+
+/** The tiles the poller reads (PROMETHEUS and SCRAPE) of rollouts still running or ended after `endedAfter`. */
+export function listPolledTiles(endedAfter: Date) {
+  return getDb().metricTile.findMany({
+    where: { sourceKind: { in: ["PROMETHEUS", "SCRAPE"] }, rollout: { OR: [{ endedAt: null }, { endedAt: { gt: endedAfter } }] } },
+    select: { id: true, rolloutId: true, key: true, sourceKind: true, sourceUrl: true, query: true, pollIntervalSeconds: true },
+  });
+}
+
+/** Points every tile that reads `from` at `to` instead (the demo target moved port), as `actor`. */
+export async function moveTileSources(actor: Actor, from: string, to: string): Promise<number> {
+  const tiles = await getDb().metricTile.findMany({ where: { sourceUrl: from }, select: { id: true } });
+  for (const tile of tiles) await updateTileAs(actor, tile.id, { sourceUrl: to });
+  return tiles.length;
 }

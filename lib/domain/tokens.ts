@@ -1,6 +1,8 @@
+import "server-only";
 import { getDb } from "@/lib/db/client";
 import { actorOf, SYSTEM_ACTOR, type Actor, type UserPrincipal } from "@/lib/auth/principal";
 import { can } from "@/lib/auth/permissions";
+import { invalidateCachedPrincipals } from "@/lib/auth/principal-cache";
 import { generateToken, hashToken } from "@/lib/auth/secrets";
 import type { Prisma } from "@/lib/db/generated/client";
 import { forbidden, notFound } from "./errors";
@@ -19,16 +21,17 @@ export async function createApiToken(userId: string, name: string, opts: { expir
 
 export async function revokeApiToken(tokenId: string) {
   await getDb().apiToken.update({ where: { id: tokenId }, data: { revokedAt: new Date() } });
+  invalidateCachedPrincipals({ apiTokenId: tokenId });
 }
 
-/** The user behind a live API token, or null (unknown, revoked or expired). */
-export async function findUserByApiToken(token: string) {
+/** The user behind a live API token (given by its hash), or null (unknown, revoked or expired). */
+export async function findUserByApiToken(tokenHash: string) {
   const row = await getDb().apiToken.findUnique({
-    where: { tokenHash: hashToken(token) },
+    where: { tokenHash },
     select: { id: true, revokedAt: true, expiresAt: true, user: { select: { id: true, email: true, name: true, role: true } } },
   });
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= new Date())) return null;
-  return row.user;
+  return { user: row.user, tokenId: row.id, expiresAt: row.expiresAt };
 }
 
 /** A stakeholder link to one rollout. The URL is shown once; revoking it closes open status pages. */

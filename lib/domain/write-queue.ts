@@ -1,3 +1,4 @@
+import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { getDb, type DbTx } from "@/lib/db/client";
 import { publishEvents } from "@/lib/realtime/publisher";
@@ -11,22 +12,31 @@ import { notFound } from "./errors";
 // arrival order. Events are published after the commit, in seq order. Across processes the row lock still
 // serialises the batches.
 
-export type QueuedChange<T> = { run: (tx: DbTx) => Promise<{ result: T; events: EventEnvelope[] }> };
+export type QueuedChange<T> = {
+  run: (tx: DbTx) => Promise<{ result: T; events: EventEnvelope[] }>;
+  /** The same change as one statement that is its own transaction: used when the change is alone in its batch. */
+  standalone?: () => Promise<{ result: T; events: EventEnvelope[] }>;
+};
 type Job = QueuedChange<unknown> & { resolve: (value: { result: unknown; events: EventEnvelope[] }) => void; reject: (error: unknown) => void };
 type Queue = { running: boolean; jobs: Job[] };
-type QueueGlobal = typeof globalThis & { __warroomWriteQueues?: Map<string, Queue> };
+// The queues and the guard against a change waiting on itself live together on globalThis: route handlers
+// (Next's module graph) and server.ts's workers (its own graph) load this module twice, and a guard of one
+// copy would not see a change queued by the other, which would then deadlock instead of throwing.
+type WriteQueues = { queues: Map<string, Queue>; inChange: AsyncLocalStorage<string> };
+type QueueGlobal = typeof globalThis & { __warroomWriteQueues?: WriteQueues };
 
 const MAX_BATCH = 50;
-const inChange = new AsyncLocalStorage<string>();
 
-function queues(): Map<string, Queue> {
+function writeQueues(): WriteQueues {
   const g = globalThis as QueueGlobal;
-  g.__warroomWriteQueues ??= new Map();
+  g.__warroomWriteQueues ??= { queues: new Map(), inChange: new AsyncLocalStorage<string>() };
   return g.__warroomWriteQueues;
 }
 
+const queues = () => writeQueues().queues;
+
 export function enqueueChange<T>(rolloutId: string, change: QueuedChange<T>): Promise<{ result: T; events: EventEnvelope[] }> {
-  if (inChange.getStore() === rolloutId) {
+  if (writeQueues().inChange.getStore() === rolloutId) {
     return Promise.reject(new Error("changeRollout called from inside a change of the same rollout (it would wait for itself)"));
   }
   return new Promise((resolve, reject) => {
@@ -57,6 +67,19 @@ type Outcome = { ok: true; value: { result: unknown; events: EventEnvelope[] } }
 async function runBatch(rolloutId: string, batch: Job[]) {
   const outcomes: Outcome[] = [];
   const alone = batch.length === 1;
+  const standalone = alone ? batch[0]!.standalone : undefined;
+  if (standalone) {
+    // One statement, one round trip: it locks the rollout itself and commits on its own.
+    const job = batch[0]!;
+    try {
+      const value = await writeQueues().inChange.run(rolloutId, standalone);
+      publishEvents(value.events);
+      job.resolve(value);
+    } catch (error) {
+      job.reject(error);
+    }
+    return;
+  }
   try {
     await getDb().$transaction(
       async (tx) => {
@@ -66,7 +89,7 @@ async function runBatch(rolloutId: string, batch: Job[]) {
           // Alone, the transaction itself is the savepoint: a failure rolls it back and rejects.
           if (!alone) await tx.$executeRawUnsafe(`SAVEPOINT change_${index}`);
           try {
-            const value = await inChange.run(rolloutId, () => job.run(tx));
+            const value = await writeQueues().inChange.run(rolloutId, () => job.run(tx));
             if (!alone) await tx.$executeRawUnsafe(`RELEASE SAVEPOINT change_${index}`);
             outcomes.push({ ok: true, value });
           } catch (error) {

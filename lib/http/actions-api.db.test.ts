@@ -200,7 +200,7 @@ describe("input and ids", () => {
       promote: [promoteRoute, { id: r.id }],
       abort: [abortRoute, { id: r.id }],
       create: [createActionRoute, { id: r.id }],
-    }[operation] as [Handler, Record<string, string>];
+    }[operation] as unknown as [Handler, Record<string, string>];
     const res = await call(handler, "POST", "/", params, { body, auth: operation === "create" ? admin.apiToken : commander.apiToken });
     expect(res.status).toBe(400);
     expect(Object.keys(res.body.error.fields)).toContain(field);

@@ -46,7 +46,7 @@ async function json(response: Response) {
 
 describe("GET /api/health", () => {
   it("says ok when the database answers", async () => {
-    expect(await json(await getHealth())).toEqual({ status: 200, body: { status: "ok", db: "ok" } });
+    expect(await json(await getHealth(new Request("http://localhost/api/health"), { params: Promise.resolve({}) }))).toEqual({ status: 200, body: { status: "ok", db: "ok" } });
   });
 });
 

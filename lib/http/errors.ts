@@ -1,51 +1,9 @@
-import { ZodError } from "zod";
-import { DomainError, badRequest, errorBody, type FieldErrors } from "@/lib/domain/errors";
+import { errorBody } from "@/lib/domain/errors";
+import { toDomainError } from "@/lib/domain/to-domain-error";
 import { appMetrics } from "@/lib/observability/metrics";
 
-// Turns anything thrown below a route handler or socket handler into our one error shape. By class and code,
-// never by message text.
-
-export function fieldErrorsOf(error: ZodError, root = "body"): FieldErrors {
-  const fields: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = issue.path.length ? issue.path.map(String).join(".") : root;
-    (fields[key] ??= []).push(issue.message);
-  }
-  return fields;
-}
-
-export function invalidInput(error: ZodError, root = "body"): DomainError {
-  const fields = fieldErrorsOf(error, root);
-  const names = Object.keys(fields);
-  return badRequest(`Invalid ${names.join(", ")}: ${Object.values(fields)[0]?.[0] ?? "bad value"}`, fields);
-}
-
-// Postgres / driver / Prisma codes that mean "the database is not reachable right now".
-const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "08000", "08001", "08003", "08006", "P1001", "P1002", "P1017", "P2024"]);
-
-function codesOf(error: unknown): string[] {
-  const codes: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; current && typeof current === "object" && depth < 6; depth++) {
-    const { code, cause, originalCode } = current as { code?: unknown; cause?: unknown; originalCode?: unknown };
-    if (typeof code === "string") codes.push(code);
-    if (typeof originalCode === "string") codes.push(originalCode);
-    current = cause;
-  }
-  return codes;
-}
-
-export function toDomainError(error: unknown): DomainError {
-  if (error instanceof DomainError) return error;
-  if (error instanceof ZodError) return invalidInput(error);
-  const codes = codesOf(error);
-  if (codes.includes("P2025")) return new DomainError("not_found", 404, "Not found");
-  if (codes.includes("P2002") || codes.includes("23505")) return new DomainError("conflict", 409, "Already exists");
-  if (codes.some((c) => UNAVAILABLE_CODES.has(c))) {
-    return new DomainError("unavailable", 503, "The database is unavailable; nothing was changed. Retry shortly.");
-  }
-  return new DomainError("internal", 500, "Internal error");
-}
+// The HTTP answer for anything thrown below a route handler: our one error shape with the right status.
+export { fieldErrorsOf, invalidInput, toDomainError } from "@/lib/domain/to-domain-error";
 
 export function errorResponse(error: unknown): Response {
   const domain = toDomainError(error);
@@ -53,11 +11,4 @@ export function errorResponse(error: unknown): Response {
   if (domain.status >= 500 && domain.code === "internal") console.error("[warroom] unhandled error", error);
   const headers: Record<string, string> = domain.status === 503 ? { "retry-after": "2" } : {};
   return Response.json(errorBody(domain), { status: domain.status, headers });
-}
-
-/** The socket's form of the same answer: `{ ok: false, error: { code, message, fields?, status } }` for an ack. */
-export function errorAck(error: unknown) {
-  const domain = toDomainError(error);
-  if (domain.status >= 500 && domain.code === "internal") console.error("[warroom] unhandled socket error", error);
-  return { ok: false as const, error: { ...errorBody(domain).error, status: domain.status } };
 }

@@ -1,27 +1,36 @@
 import type { z } from "zod";
+import { authorize, type Access, type CallerOf } from "@/lib/auth/access";
 import { authenticateRequest } from "@/lib/auth/session";
 import type { Principal } from "@/lib/auth/principal";
 import { DomainError, badRequest, unauthorized } from "@/lib/domain/errors";
+import { assertSafeJson } from "@/lib/schemas/json-guards";
 import { errorResponse, invalidInput } from "./errors";
+import { readBodyText, type TooLarge } from "./read-body";
 
-// One wrapper for every route handler: authenticate, parse params / query / JSON body with zod, run, and turn
-// every failure into `{ error: { code, message, fields? } }` with the right status. Handlers stay thin.
+// One wrapper for every route handler: authenticate, authorize, parse params / query / JSON body with zod,
+// run, and turn every failure into `{ error: { code, message, fields? } }` with the right status. The order
+// matters: 401/403 come before the input is looked at, and the body is read (as a stream, stopped at its
+// limit) only for a caller who may send it. Handlers stay thin.
 
 const DEFAULT_MAX_BODY = 256 * 1024;
 
-type Spec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> = {
+export type RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, A extends Access> = {
+  /** Who may call; checked before the params are parsed (or just after, for a rollout read) and before the body is read. */
+  access?: A;
+  /** Older form of `access: { public: true }`; without either, any signed-in caller passes and the handler checks. */
+  public?: boolean;
   params?: P;
   query?: Q;
   body?: B;
   maxBodyBytes?: number;
   /** Over maxBodyBytes the answer is 413, unless the route's contract makes it a 400 naming this field. */
-  tooLarge?: { field: string; message: string };
-  /** No sign-in needed (the stakeholder view); every other route answers 401 before looking at the input. */
-  public?: boolean;
+  tooLarge?: TooLarge;
 };
 
-type Ctx<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> = {
+export type RouteCtx<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, A extends Access> = {
   request: Request;
+  caller: CallerOf<A>;
+  /** Whoever sent the request (null when anonymous on a public route); `caller` is the same, narrowed by `access`. */
   principal: Principal | null;
   params: z.infer<P>;
   query: z.infer<Q>;
@@ -30,44 +39,42 @@ type Ctx<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> = {
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
-export function defineRoute<P extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = z.ZodUnknown, B extends z.ZodType = z.ZodUnknown>(
-  spec: Spec<P, Q, B>,
-  handler: (ctx: Ctx<P, Q, B>) => Promise<Response>,
+export function defineRoute<P extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = z.ZodUnknown, B extends z.ZodType = z.ZodUnknown, A extends Access = Access>(
+  spec: RouteSpec<P, Q, B, A>,
+  handler: (ctx: RouteCtx<P, Q, B, A>) => Promise<Response>,
 ) {
   return async (request: Request, context: RouteContext): Promise<Response> => {
     try {
-      const principal = await authenticateRequest(request);
-      if (!principal && !spec.public) throw unauthorized();
+      const access: Access = spec.access ?? (spec.public ? { public: true } : { signedIn: true });
+      const principal: Principal | null = await authenticateRequest(request);
+      if (!principal && !("public" in access)) throw unauthorized();
+      let caller = "rolloutRead" in access ? undefined : authorize(access, principal, undefined);
       const params = spec.params ? parseWith(spec.params, await context.params, "params") : undefined;
-      const query = spec.query
-        ? parseWith(spec.query, Object.fromEntries(new URL(request.url).searchParams), "query")
-        : undefined;
+      caller ??= authorize(access, principal, params);
+      const query = spec.query ? parseWith(spec.query, Object.fromEntries(new URL(request.url).searchParams), "query") : undefined;
       const body = spec.body ? parseWith(spec.body, await readJsonBody(request, spec.maxBodyBytes ?? DEFAULT_MAX_BODY, spec.tooLarge), "body") : undefined;
-      return await handler({ request, principal, params, query, body } as Ctx<P, Q, B>);
+      return await handler({ request, caller, principal, params, query, body } as RouteCtx<P, Q, B, A>);
     } catch (error) {
       return errorResponse(error);
     }
   };
 }
 
-function parseWith<S extends z.ZodType>(schema: S, value: unknown, root: string): z.infer<S> {
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, root: string): z.infer<S> {
+  assertSafeJson(value, root);
   const result = schema.safeParse(value);
   if (!result.success) throw invalidInput(result.error, root);
   return result.data;
 }
 
-async function readJsonBody(request: Request, maxBytes: number, overLimit?: Spec<z.ZodType, z.ZodType, z.ZodType>["tooLarge"]): Promise<unknown> {
+async function readJsonBody(request: Request, maxBytes: number, overLimit?: TooLarge): Promise<unknown> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/(.+\+)?json\b/i.test(type)) {
     throw new DomainError("unsupported_media_type", 415, "Send the body as JSON (Content-Type: application/json)", {
       "content-type": ["must be application/json"],
     });
   }
-  const tooLargeError = () => (overLimit ? badRequest(overLimit.message, { [overLimit.field]: [overLimit.message] }) : tooLarge(maxBytes));
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw tooLargeError();
-  const text = await request.text();
-  if (Buffer.byteLength(text) > maxBytes) throw tooLargeError();
+  const text = await readBodyText(request, maxBytes, overLimit);
   if (text.trim() === "") throw badRequest("The request body is empty", { body: ["is required"] });
   try {
     return JSON.parse(text);
@@ -75,9 +82,6 @@ async function readJsonBody(request: Request, maxBytes: number, overLimit?: Spec
     throw badRequest("The request body is not valid JSON", { body: ["is not valid JSON"] });
   }
 }
-
-const tooLarge = (max: number) =>
-  new DomainError("payload_too_large", 413, `The request body is larger than ${Math.round(max / 1024)} KB`, { body: ["is too large"] });
 
 /** JSON success response; `status` 200 unless given. */
 export function ok(data: unknown, status = 200): Response {

@@ -9,7 +9,7 @@ export type Comparator = z.infer<typeof comparatorSchema>;
 export const criterionKindSchema = z.enum(["SUCCESS", "ROLLBACK_TRIGGER"]);
 export type CriterionKind = z.infer<typeof criterionKindSchema>;
 
-export const triggerStateSchema = z.enum(["NORMAL", "PENDING", "FIRING"]);
+export const triggerStateSchema = z.enum(["NORMAL", "PENDING", "FIRING", "RESOLVED"]);
 export type TriggerState = z.infer<typeof triggerStateSchema>;
 
 export const verdictSchema = z.enum(["PASS", "FAIL", "INCONCLUSIVE"]);

@@ -23,7 +23,7 @@ describe("applyRolloutEvent", () => {
   it("applies a promotion: the rollout and the changed phases", () => {
     const next = applyRolloutEvent(
       state,
-      envelope(11, "phase.promoted", { from: { name: "Canary" }, to: { name: "Half", trafficPercent: 50 }, rollout: { id: "r1", status: "ACTIVE", lastSeq: 10 }, phases: [phase("p1", "Canary", 10, "PASSED"), phase("p2", "Half", 50, "ACTIVE")] }),
+      envelope(11, "phase.promoted", { from: { id: "p1", name: "Canary", trafficPercent: 10 }, to: { id: "p2", name: "Half", trafficPercent: 50 }, rollout: { id: "r1", status: "ACTIVE", lastSeq: 10 }, phases: [phase("p1", "Canary", 10, "PASSED"), phase("p2", "Half", 50, "ACTIVE")] }),
     )!;
     expect(next.phases.map((p) => p.status)).toEqual(["PASSED", "ACTIVE"]);
     expect(next.lastSeq).toBe(11);
@@ -54,18 +54,23 @@ describe("applyRolloutEvent", () => {
 });
 
 describe("describePublicEvent", () => {
-  it("says what happened in plain words, without action configuration", () => {
-    expect(describePublicEvent(envelope(1, "phase.promoted", { to: { name: "Half", trafficPercent: 50 } }))).toBe("Promoted to Half (50% traffic)");
-    expect(describePublicEvent(envelope(1, "rollout.started", { phase: { name: "Canary", trafficPercent: 10 }, override: { reason: "approved by phone" } }))).toBe(
-      "Rollout started: Canary (10% traffic) — gate overridden: approved by phone",
+  it("says what happened in plain words, without action names, outcomes or override reasons", () => {
+    const change = { rollout: { id: "r1", status: "ACTIVE" }, phases: [] };
+    expect(describePublicEvent(envelope(1, "phase.promoted", { from: { id: "p1", name: "Canary", trafficPercent: 10 }, to: { id: "p2", name: "Half", trafficPercent: 50 }, ...change }))).toBe(
+      "Promoted to Half (50% traffic)",
     );
-    expect(describePublicEvent(envelope(1, "action.run.finished", { run: run("x", "SUCCEEDED", "t"), rollout: { status: "ROLLED_BACK" } }))).toBe("Rollback succeeded; the rollout is rolled back");
-    expect(describePublicEvent(envelope(1, "action.run.finished", { run: run("x", "FAILED", "t") }))).toBe("Rollback failed (target unreachable or timed out)");
-    expect(
-      describePublicEvent(envelope(1, "action.run.started", { run: { ...run("x", "RUNNING", "t", "SET_TRAFFIC"), action: { name: "Set traffic", kind: "SET_TRAFFIC" }, params: { percentage: 50 } } })),
-    ).toBe("Set traffic (traffic to 50%) started");
+    expect(describePublicEvent(envelope(1, "rollout.started", { phase: { id: "p1", name: "Canary", trafficPercent: 10 }, override: { reason: "approved by phone", waived: [] }, ...change }))).toBe(
+      "Rollout started: Canary (10% traffic)",
+    );
+    expect(describePublicEvent(envelope(1, "action.run.finished", { run: run("x", "SUCCEEDED", "t"), rollout: { status: "ROLLED_BACK" }, phases: [] }))).toBe("Rolled back to the previous version");
+    expect(describePublicEvent(envelope(1, "action.run.finished", { run: run("x", "FAILED", "t") }))).toBeNull();
+    expect(describeEvent(envelope(1, "action.run.finished", { run: run("x", "FAILED", "t") }))).toBe("Rollback failed (target unreachable or timed out)");
+    const traffic = { ...run("x", "RUNNING", "t", "SET_TRAFFIC"), action: { name: "Set traffic", kind: "SET_TRAFFIC" }, params: { percentage: 50 } };
+    expect(describePublicEvent(envelope(1, "action.run.started", { run: traffic }))).toBeNull();
+    expect(describeEvent(envelope(1, "action.run.started", { run: traffic }))).toBe("Set traffic (traffic to 50%) started");
     expect(describePublicEvent(envelope(1, "action.created", { action: { name: "Rollback" } }))).toBeNull();
     expect(describeEvent(envelope(1, "action.created", { action: { name: "Rollback" } }))).toBe("Action “Rollback” configured");
-    expect(describePublicEvent(envelope(1, "rollout.aborted", { reason: "ledger mismatch" }))).toBe("Rollout aborted: ledger mismatch");
+    expect(describePublicEvent(envelope(1, "rollout.aborted", { phase: null, reason: "ledger mismatch", ...change }))).toBe("Rollout aborted");
+    expect(describeEvent(envelope(1, "rollout.aborted", { phase: null, reason: "ledger mismatch", ...change }))).toBe("Rollout aborted: ledger mismatch");
   });
 });

@@ -1,71 +1,73 @@
 import type { RolloutState } from "@/lib/domain/rollouts";
-import type { ActionRunView, ActionSummary, CriterionView, ItemView, PhaseView, RolloutSummary, SignatureView, TileView } from "@/lib/domain/selects";
-import type { EventEnvelope } from "@/lib/schemas/events";
+import type { ActionRunView, ItemView, PhaseView, RolloutSummary } from "@/lib/domain/selects";
+import { assertNever, EVALUATION_CHANNEL, parseEvent, type EvaluationPayload, type EventEnvelope } from "@/lib/schemas/events";
 
-// Pure: how the war room's cached state changes for each event. Returns null when the event is one this
-// client cannot apply locally; the caller then refetches the full state (correct, just slower).
-
-const NO_STATE_CHANGE = new Set(["rollout.created", "share.created", "share.revoked", "trigger.auto_rollback"]);
-
-/** Events that carry the rollout summary and the phases they changed. */
-const PHASE_EVENTS = new Set(["rollout.started", "phase.promoted", "rollout.completed", "phase.paused", "phase.resumed", "rollout.aborted"]);
-const RUN_EVENTS = new Set(["action.run.requested", "action.run.started", "action.run.approved", "action.run.finished", "action.run.rejected", "action.run.expired"]);
+// Pure: how the war room's cached state changes for each event of the catalogue (lib/schemas/events.ts), by an
+// exhaustive switch. Returns null when the event is one this client cannot apply locally (a type this build does
+// not know, or a payload that does not fit); the caller then refetches the full state (correct, just slower).
 
 /** How many runs the cached state keeps, newest first (as getRolloutState's RECENT_ACTION_RUNS). */
 const KEPT_RUNS = 20;
 
 export function applyRolloutEvent(state: RolloutState, envelope: EventEnvelope): RolloutState | null {
   if (envelope.seq <= state.lastSeq) return state;
+  const event = parseEvent(envelope);
+  if (!event) return null;
   const next = { ...state, lastSeq: envelope.seq, rollout: { ...state.rollout, lastSeq: envelope.seq } };
-  if (NO_STATE_CHANGE.has(envelope.type)) return next;
-  if (PHASE_EVENTS.has(envelope.type)) return applyRolloutChange(next, envelope);
-  if (RUN_EVENTS.has(envelope.type)) {
-    const run = envelope.data.run as ActionRunView | undefined;
-    if (!run) return null;
-    const withRun = { ...next, actionRuns: upsertRun(state.actionRuns, run) };
-    // A successful rollback also ended the rollout.
-    return envelope.data.rollout ? applyRolloutChange(withRun, envelope) : withRun;
-  }
-  switch (envelope.type) {
-    case "item.updated": {
-      const item = envelope.data.item as ItemView | undefined;
-      if (!item) return null;
-      return { ...next, items: replaceItem(state.items, item) };
+  switch (event.type) {
+    case "rollout.created":
+    case "share.created":
+    case "share.revoked":
+    case "trigger.auto_rollback":
+      return next;
+    case "rollout.started":
+    case "phase.promoted":
+    case "rollout.completed":
+    case "phase.paused":
+    case "phase.resumed":
+    case "rollout.aborted":
+      return applyRolloutChange(next, event.data);
+    case "action.run.requested":
+    case "action.run.started":
+    case "action.run.approved":
+    case "action.run.finished":
+    case "action.run.rejected":
+    case "action.run.expired": {
+      const withRun = { ...next, actionRuns: upsertRun(state.actionRuns, event.data.run) };
+      // A successful rollback also ended the rollout.
+      const { rollout, phases } = event.data;
+      return rollout && phases ? applyRolloutChange(withRun, { rollout, phases }) : withRun;
     }
+    case "item.updated":
+      return { ...next, items: replaceItem(state.items, event.data.item) };
     case "signoff.recorded": {
-      const signature = envelope.data.signature as SignatureView | undefined;
-      if (!signature) return null;
+      const signature = event.data.signature;
       return {
         ...next,
         gates: state.gates.map((gate) =>
-          gate.id !== signature.gateId || gate.signatures.some((s) => s.id === signature.id)
-            ? gate
-            : { ...gate, signatures: [...gate.signatures, signature] },
+          gate.id !== signature.gateId || gate.signatures.some((s) => s.id === signature.id) ? gate : { ...gate, signatures: [...gate.signatures, signature] },
         ),
       };
     }
     case "action.created":
     case "action.updated": {
-      const action = envelope.data.action as ActionSummary | undefined;
-      if (!action) return null;
+      const action = event.data.action;
       const exists = state.actions.some((a) => a.id === action.id);
       return { ...next, actions: exists ? state.actions.map((a) => (a.id === action.id ? action : a)) : [...state.actions, action] };
     }
     case "action.deleted":
-      return { ...next, actions: state.actions.filter((a) => a.id !== envelope.data.actionId) };
+      return { ...next, actions: state.actions.filter((a) => a.id !== event.data.actionId) };
     case "tile.created":
     case "tile.updated": {
-      const tile = envelope.data.tile as TileView | undefined;
-      if (!tile) return null;
+      const tile = event.data.tile;
       const others = state.tiles.filter((t) => t.id !== tile.id);
       return { ...next, tiles: [...others, tile].sort((a, b) => a.position - b.position) };
     }
     case "tile.deleted":
-      return { ...next, tiles: state.tiles.filter((t) => t.id !== envelope.data.tileId) };
+      return { ...next, tiles: state.tiles.filter((t) => t.id !== event.data.tileId) };
     case "criterion.state_changed":
     case "criterion.updated": {
-      const criterion = envelope.data.criterion as CriterionView | undefined;
-      if (!criterion) return null;
+      const criterion = event.data.criterion;
       return {
         ...next,
         phases: state.phases.map((phase) =>
@@ -74,19 +76,38 @@ export function applyRolloutEvent(state: RolloutState, envelope: EventEnvelope):
       };
     }
     case "phase.verdict": {
-      const { phaseId, verdict, verdictAt } = envelope.data as { phaseId?: string; verdict?: RolloutState["phases"][number]["verdict"]; verdictAt?: string };
-      if (!phaseId || verdict === undefined || !verdictAt) return null;
+      const { phaseId, verdict, verdictAt } = event.data;
       return { ...next, phases: state.phases.map((phase) => (phase.id === phaseId ? { ...phase, verdict, verdictAt } : phase)) };
     }
     default:
-      return null;
+      return assertNever(event);
   }
 }
 
-function applyRolloutChange(state: RolloutState, envelope: EventEnvelope): RolloutState | null {
-  const rollout = envelope.data.rollout as RolloutSummary | undefined;
-  const phases = envelope.data.phases as PhaseView[] | undefined;
-  if (!rollout || !phases) return null;
+/** What a live message changes in the cached state: the evaluator's measurements; nothing else. */
+export function applyLiveMessage(state: RolloutState, message: { channel: string; payload: unknown }): RolloutState {
+  return message.channel === EVALUATION_CHANNEL ? applyEvaluation(state, message.payload as EvaluationPayload) : state;
+}
+
+/** The live "evaluation" message (lib/domain/evaluation.ts): each criterion's last value and evaluation time. */
+export function applyEvaluation(state: RolloutState, payload: EvaluationPayload): RolloutState {
+  const byId = new Map(payload.criteria.map((c) => [c.id, c]));
+  let changed = false;
+  const phases = state.phases.map((phase) => {
+    if (phase.id !== payload.phaseId) return phase;
+    changed = true;
+    return {
+      ...phase,
+      criteria: phase.criteria.map((c) => {
+        const live = byId.get(c.id);
+        return live ? { ...c, lastValue: live.lastValue, lastEvaluatedAt: live.lastEvaluatedAt } : c;
+      }),
+    };
+  });
+  return changed ? { ...state, phases } : state;
+}
+
+function applyRolloutChange(state: RolloutState, { rollout, phases }: { rollout: RolloutSummary; phases: PhaseView[] }): RolloutState {
   const changed = new Map(phases.map((p) => [p.id, p]));
   return {
     ...state,

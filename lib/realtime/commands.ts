@@ -1,53 +1,44 @@
-import { requirePermission } from "@/lib/auth/session";
+import { z } from "zod";
+import { authorize } from "@/lib/auth/access";
 import type { Principal } from "@/lib/auth/principal";
-import { approveActionRun, dryRunAction, failedRunError, rejectActionRun, requestActionRun } from "@/lib/domain/actions";
-import { abortRollout, pausePhase, promotePhase, resumePhase, startRollout } from "@/lib/domain/phases";
-import { recordSignOff } from "@/lib/domain/signoffs";
-import { errorAck, invalidInput } from "@/lib/http/errors";
-import { commandSchema, type Command, type CommandAck } from "@/lib/schemas/commands";
+import { invalidInput } from "@/lib/domain/to-domain-error";
+import { Reply, type Operation } from "@/lib/operations/operation";
+import { operations } from "@/lib/operations/table";
+import { idSchema } from "@/lib/schemas/common";
+import { assertSafeJson } from "@/lib/schemas/json-guards";
+import type { CommandAck } from "@/lib/schemas/commands";
+import { errorAck } from "./error-ack";
 
-// The socket's `command` handler: parse with the shared schemas, check the permission as the HTTP route does,
-// call the same domain function. Thin on purpose: the rules live in lib/domain.
+// The socket's `command` handler: the rows of lib/operations/table.ts that declare a command, with the same
+// input schema, the same access check (before the input is parsed) and the same domain function as HTTP.
+
+const commandOperations = new Map<string, Operation>(
+  Object.values(operations as Record<string, Operation>)
+    .filter((operation) => operation.command)
+    .map((operation) => [operation.command!.type, operation]),
+);
+
+const envelopeSchema = z.object({ type: z.enum([...commandOperations.keys()] as [string, ...string[]]) }).loose();
 
 export async function runCommand(principal: Principal, request: unknown): Promise<CommandAck> {
   try {
-    const parsed = commandSchema.safeParse(request);
+    assertSafeJson(request, "command");
+    const envelope = envelopeSchema.safeParse(request);
+    if (!envelope.success) throw invalidInput(envelope.error, "command");
+    const operation = commandOperations.get(envelope.data.type)!;
+    const { target, commandInput } = operation.command!;
+    const caller = authorize(operation.access, principal, undefined);
+    const schema = z.object({ type: z.literal(envelope.data.type), [target]: idSchema, input: commandInput ?? operation.body ?? z.undefined() }).strict();
+    const parsed = schema.safeParse(request);
     if (!parsed.success) throw invalidInput(parsed.error, "command");
-    return { ok: true, result: await dispatch(principal, parsed.data) };
+    const data = parsed.data as Record<string, unknown>;
+    const result = await operation.run({ caller, params: { id: data[target] }, query: undefined, body: data.input, headers: new Headers(), url: null });
+    if (result instanceof Reply) {
+      if (result.init.error) throw result.init.error;
+      return { ok: true, result: result.body };
+    }
+    return { ok: true, result };
   } catch (error) {
     return errorAck(error);
-  }
-}
-
-async function dispatch(principal: Principal, command: Command): Promise<unknown> {
-  switch (command.type) {
-    case "rollout.start":
-      return startRollout(requirePermission(principal, "phase.control"), command.rolloutId, command.input);
-    case "rollout.promote":
-      return promotePhase(requirePermission(principal, "phase.control"), command.rolloutId, command.input);
-    case "rollout.pause":
-      return pausePhase(requirePermission(principal, "phase.control"), command.rolloutId, command.input);
-    case "rollout.resume":
-      return resumePhase(requirePermission(principal, "phase.control"), command.rolloutId, command.input);
-    case "rollout.abort":
-      return abortRollout(requirePermission(principal, "phase.control"), command.rolloutId, command.input);
-    case "gate.sign":
-      return recordSignOff(requirePermission(principal, "signoff.sign"), command.gateId, command.input);
-    case "action.run": {
-      const result = await requestActionRun(requirePermission(principal, "action.run"), command.actionId, command.input);
-      const failed = failedRunError(result.run);
-      if (failed) throw failed;
-      return result;
-    }
-    case "action.dryRun":
-      return dryRunAction(requirePermission(principal, "action.run"), command.actionId, command.input);
-    case "actionRun.approve": {
-      const run = await approveActionRun(requirePermission(principal, "action.approve"), command.runId);
-      const failed = failedRunError(run);
-      if (failed) throw failed;
-      return { run };
-    }
-    case "actionRun.reject":
-      return { run: await rejectActionRun(requirePermission(principal, "action.run"), command.runId, command.input) };
   }
 }

@@ -28,7 +28,8 @@ export type ClientToServerEvents = {
 export type PresenceUser = { id: string; name: string; role: string };
 export type PresencePayload = { users: PresenceUser[] };
 
-export type InterServerEvents = Record<string, never>;
+/** Between app processes (socket.io's Postgres adapter): a batch of committed events, emitted by each in seq order. */
+export type InterServerEvents = { "warroom:events": (events: EventEnvelope[]) => void };
 
 export type SocketData = { principal: Principal };
 

@@ -3,7 +3,8 @@ import { Server, type Socket } from "socket.io";
 import { authenticate, requireRolloutRead } from "@/lib/auth/session";
 import { currentSeq, listEventsAfter } from "@/lib/domain/events";
 import { toPublicEvent } from "@/lib/domain/public-view";
-import { errorAck, invalidInput, toDomainError } from "@/lib/http/errors";
+import { invalidInput, toDomainError } from "@/lib/domain/to-domain-error";
+import { errorAck } from "./error-ack";
 import { joinRequestSchema, type EventEnvelope, type JoinAck } from "@/lib/schemas/events";
 import {
   publicRolloutRoom,
@@ -18,6 +19,7 @@ import type { createPostgresAdapter } from "./adapter";
 import { appMetrics } from "@/lib/observability/metrics";
 import { runCommand } from "./commands";
 import { registerRealtime } from "./publisher";
+import { createSeqOrderer } from "./seq-order";
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -87,8 +89,22 @@ export function createRealtimeServer(
     });
   });
 
+  // Events reach this process's clients in seq order: emitted locally at once (the Postgres adapter's broadcast
+  // would first wait for its NOTIFY, and concurrent NOTIFYs finish in any order), and sent to the other
+  // processes as one server-side message per batch, which each puts back in order (seq-order.ts).
+  const orderer = createSeqOrderer((envelope) => {
+    io.local.to(rolloutRoom(envelope.rolloutId)).emit("event", envelope);
+    io.local.to(publicRolloutRoom(envelope.rolloutId)).emit("event", toPublicEvent(envelope));
+  });
+  const clustered = Boolean(opts.adapter);
+  io.on("warroom:events", (events) => events.forEach(orderer.accept));
+
   registerRealtime({
-    publishEvents: (events) => publish(io, events),
+    publishEvents: (events) => {
+      events.forEach(orderer.accept);
+      if (clustered) io.serverSideEmit("warroom:events", events);
+      recordPublished(io, events);
+    },
     publishVolatile: (rolloutId, channel, payload) => {
       const message = { rolloutId, channel, payload };
       io.to(rolloutRoom(rolloutId)).volatile.emit("live", message);
@@ -117,11 +133,10 @@ async function joinRollout(socket: RealtimeSocket, request: unknown): Promise<Jo
   }
 }
 
-function publish(io: RealtimeServer, events: EventEnvelope[]) {
+/** What the publishing process does once per event, beside emitting it: count it, and act on revocations. */
+function recordPublished(io: RealtimeServer, events: EventEnvelope[]) {
   const metrics = appMetrics();
   for (const envelope of events) {
-    io.to(rolloutRoom(envelope.rolloutId)).emit("event", envelope);
-    io.to(publicRolloutRoom(envelope.rolloutId)).emit("event", toPublicEvent(envelope));
     metrics.eventsPublished.inc({ type: envelope.type });
     metrics.fanOutSeconds.observe(Math.max(0, Date.now() - Date.parse(envelope.at)) / 1000);
     if (envelope.type === "share.revoked") void disconnectShareToken(io, envelope.rolloutId, String(envelope.data.shareTokenId));

@@ -20,15 +20,17 @@ type Options<S extends { lastSeq: number }> = {
   onEvent?: (envelope: EventEnvelope) => void;
   /** Non-logged live messages of this rollout (presence, metric samples). */
   onLive?: (message: { channel: string; payload: unknown }) => void;
+  /** How a live message changes the cached state (the evaluator's measurements); the same state when it does not. */
+  applyLive?: (state: S, message: { channel: string; payload: unknown }) => S;
 };
 
 /** Keeps a rollout's react-query cache in step with the server (see rollout-sync.ts). */
-export function useRolloutLive<S extends { lastSeq: number }>({ rolloutId, queryKey, apply, token, onEvent, onLive }: Options<S>): ConnectionState {
+export function useRolloutLive<S extends { lastSeq: number }>({ rolloutId, queryKey, apply, token, onEvent, onLive, applyLive }: Options<S>): ConnectionState {
   const queryClient = useQueryClient();
   const [connection, setConnection] = useState<ConnectionState>("connecting");
-  const latest = useRef({ apply, onEvent, onLive, queryKey });
+  const latest = useRef({ apply, onEvent, onLive, applyLive, queryKey });
   useEffect(() => {
-    latest.current = { apply, onEvent, onLive, queryKey };
+    latest.current = { apply, onEvent, onLive, applyLive, queryKey };
   });
 
   useEffect(() => {
@@ -49,6 +51,8 @@ export function useRolloutLive<S extends { lastSeq: number }>({ rolloutId, query
       onLive: (message) => {
         deliverLive({ rolloutId, ...message });
         latest.current.onLive?.(message);
+        const applyLiveMessage = latest.current.applyLive;
+        if (applyLiveMessage) queryClient.setQueryData<S>(latest.current.queryKey, (state) => (state ? applyLiveMessage(state, message) : state));
       },
       // Volatile streams sent while we were away are lost: their subscribers refetch.
       onResync: () => deliverResync(rolloutId),

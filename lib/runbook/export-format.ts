@@ -1,4 +1,4 @@
-import { formatTOffset } from "@/components/rollouts/format";
+import { formatTOffset } from "./t-offset";
 import type { RunbookDraft } from "@/lib/schemas/runbook";
 
 // The vocabulary of War Room's Markdown export, shared by the writer (export-markdown.ts) and the reader

@@ -271,6 +271,9 @@ function relativePart(description: string, number: string, unit: string | undefi
   return (index >= 0 ? description.slice(index) : `${number}${unit ?? ""}${rest}`).replace(/\s+/g, " ").trim().slice(0, 200);
 }
 
+const MAY_COMPARE =
+  /[<>≤≥=]|\b(?:less|greater|more|fewer|lower|higher|below|under|above|over|exceed\w*|at most|at least|maximum|minimum|equals?|exactly|drops?|falls?|spikes?|rises?|no more|no less|not more|not less)\b/i;
+
 const BOOLEAN = /^\s*`?([\p{L}][\p{L}\d_.\- ]{0,60}?)`?\s*(?:==?|is|:)\s*(true|false|yes|no|ok|healthy|green)\s*$/iu;
 
 /**
@@ -278,6 +281,8 @@ const BOOLEAN = /^\s*`?([\p{L}][\p{L}\d_.\- ]{0,60}?)`?\s*(?:==?|is|:)\s*(true|f
  * "1.25× baseline" is relative (threshold kept for reference, relativeTo set). Empty when the line states none.
  */
 export function readCriteria(line: string): ParsedCriterion[] {
+  // Cheap guards first: the patterns below are costly on long lines, and most lines state no number to compare.
+  if (!/\d/.test(line) || !MAY_COMPARE.test(line)) return [];
   const parts = line.split(/\s*;\s*|\s+(?:AND|and)\s+(?=[^;]*(?:<|>|≤|≥|=))/).filter((p) => p.trim().length > 0);
   const found: ParsedCriterion[] = [];
   for (const part of parts.length > 1 ? parts : [line]) {

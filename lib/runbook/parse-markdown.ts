@@ -75,6 +75,7 @@ class PlanBuilder {
   readonly elements: PlanElement[] = [];
   readonly phases: Array<PlanPhase & { spec: PhaseSpec }> = [];
   private lastPhase: number | undefined;
+  private readonly criteriaCache = new Map<string, ParsedCriterion[]>();
 
   constructor(
     private readonly source: string,
@@ -322,8 +323,18 @@ class PlanBuilder {
   }
 
   /** Whether a line is read as criteria: it states one, and its place or wording makes it a condition. */
+  /** readCriteria, once per line: classifiers ask about the same line more than once. */
+  private readCriteria(line: string): ParsedCriterion[] {
+    let found = this.criteriaCache.get(line);
+    if (!found) {
+      found = readCriteria(line);
+      this.criteriaCache.set(line, found);
+    }
+    return found;
+  }
+
   private measurable(line: string, scope: Scope, lead: Lead | undefined, checkbox: boolean): boolean {
-    const parsed = readCriteria(line);
+    const parsed = this.readCriteria(line);
     if (parsed.length === 0) return false;
     if (lead?.criteriaKind || scope.criteriaKind) return true;
     if (scope.phaseIndex !== undefined) return true;
@@ -334,10 +345,11 @@ class PlanBuilder {
   private criteriaOf(line: string, lines: PlanElement["lines"], scope: Scope, lead: Lead | undefined, why: string, forced?: CriterionKind): PlanElement[] {
     const kindOf = lead?.criteriaKind ?? scope.criteriaKind ?? forced;
     const origin = lead?.criteriaKind ? `under “${clip(lead.text, 60)}”` : scope.criteriaKind ? `under “${clip(scope.title, 60)}”` : forced ? "by its column" : "from its wording and direction";
-    return readCriteria(line).map((parsed) => {
+    const all = this.readCriteria(line);
+    return all.map((parsed) => {
       const kind = kindOf ?? inferCriterionKind(line, parsed);
       const reason = `${why}: ${kind === "ROLLBACK_TRIGGER" ? "a rollback trigger" : "a success criterion"} ${origin}${scope.phaseIndex === undefined ? ", for every phase" : ""}`;
-      return this.criterion(readCriteria(line).length > 1 ? parsed.description : line, parsed, kind, lines, reason, scope, { pendingSeconds: lead?.pendingSeconds });
+      return this.criterion(all.length > 1 ? parsed.description : line, parsed, kind, lines, reason, scope, { pendingSeconds: lead?.pendingSeconds });
     });
   }
 
@@ -434,7 +446,7 @@ class PlanBuilder {
         this.copyCriteria(same, context.lead?.criteriaKind ?? scope.criteriaKind, text, lines, scope);
         continue;
       }
-      if (!checkbox && (context.lead?.criteriaKind || scope.criteriaKind) && !scope.procedure && readCriteria(text).length === 0 && /\p{L}/u.test(text) && text.length <= 300) {
+      if (!checkbox && (context.lead?.criteriaKind || scope.criteriaKind) && !scope.procedure && this.readCriteria(text).length === 0 && /\p{L}/u.test(text) && text.length <= 300) {
         // "Any data corruption", under "Rollback Triggers": a condition with no number to arm.
         const kind = context.lead?.criteriaKind ?? scope.criteriaKind;
         this.add(kind === "ROLLBACK_TRIGGER" ? "trigger" : "criterion", text, lines, "A condition under a criteria heading with no metric and number to watch", scope, {
@@ -618,7 +630,7 @@ class PlanBuilder {
         // A lone "Threshold" column takes its kind from the heading or label, else from its direction.
         const columnKind = /\bthreshold|limit\b/i.test(header[i] ?? "") && !/\b(rollback|success|target)\b/i.test(header[i] ?? "") ? (lead?.criteriaKind ?? scope.criteriaKind) : kind;
         const line = `${metric} ${cell}`;
-        if (readCriteria(line).length === 0) return;
+        if (this.readCriteria(line).length === 0) return;
         found.push(() =>
           this.criteriaOf(line, row.lines, scope, columnKind ? { text: header[i] ?? "", criteriaKind: columnKind, pendingSeconds: columnKind === "ROLLBACK_TRIGGER" ? pending : 0, signoff: false, measuring: true } : undefined, `A threshold table's “${header[i]}” column`),
         );
@@ -713,7 +725,7 @@ class PlanBuilder {
     }
     if (scope.phaseIndex !== undefined) {
       for (const { kind, line } of criteriaLinesInCode(code.value)) {
-        for (const parsed of readCriteria(line)) this.criterion(line, parsed, kind, lines, "A criterion written in a script's comments", scope);
+        for (const parsed of this.readCriteria(line)) this.criterion(line, parsed, kind, lines, "A criterion written in a script's comments", scope);
       }
     }
   }

@@ -1,6 +1,6 @@
 import { appMetrics } from "@/lib/observability/metrics";
-import { getDb } from "@/lib/db/client";
 import { recordReadings, type TileReading } from "@/lib/domain/metric-samples";
+import { listPolledTiles } from "@/lib/domain/tiles";
 import { evaluateScrapeQuery, parseScrapeQuery } from "@/lib/metrics/scrape-query";
 import type { Sample } from "@/lib/metrics/sample";
 import { queryPrometheusInstant, scrapeMetricsPage, SourceError, type FetchLike } from "@/lib/metrics/sources";
@@ -27,13 +27,7 @@ export function createMetricPoller(opts: { timeoutMs: number; fetch?: FetchLike 
 
   return {
     pollDue: async (now) => {
-      const tiles = await getDb().metricTile.findMany({
-        where: {
-          sourceKind: { in: ["PROMETHEUS", "SCRAPE"] },
-          rollout: { OR: [{ endedAt: null }, { endedAt: { gt: new Date(now - POLL_AFTER_END_MS) } }] },
-        },
-        select: { id: true, rolloutId: true, key: true, sourceKind: true, sourceUrl: true, query: true, pollIntervalSeconds: true },
-      });
+      const tiles = await listPolledTiles(new Date(now - POLL_AFTER_END_MS));
       const present = new Set(tiles.map((t) => t.id));
       for (const id of state.keys()) if (!present.has(id)) state.delete(id);
 

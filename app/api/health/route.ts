@@ -1,13 +1,7 @@
-import { getDb } from "@/lib/db/client";
+import { routeFor } from "@/lib/http/operation-route";
+import { operations } from "@/lib/operations/table";
+
+// One row of the table of operations each (lib/operations/table.ts): schema, access and domain function live there.
 
 export const dynamic = "force-dynamic";
-
-/** Liveness and database reachability, for load balancers and `npm start`'s readiness check. */
-export async function GET() {
-  try {
-    await getDb().$queryRaw`SELECT 1`;
-    return Response.json({ status: "ok", db: "ok" });
-  } catch {
-    return Response.json({ status: "degraded", db: "unavailable" }, { status: 503 });
-  }
-}
+export const GET = routeFor(operations["health.get"]);

@@ -1,22 +1,6 @@
-import { actorOf } from "@/lib/auth/principal";
-import { requirePermission } from "@/lib/auth/session";
-import { createRolloutFromDraft, getRolloutState, listRollouts } from "@/lib/domain/rollouts";
-import { defineRoute, ok } from "@/lib/http/route";
-import { runbookDraftSchema } from "@/lib/schemas/runbook";
-import { z } from "zod";
+import { routeFor } from "@/lib/http/operation-route";
+import { operations } from "@/lib/operations/table";
 
-export const GET = defineRoute({}, async ({ principal }) => {
-  requirePermission(principal, "rollout.read");
-  return ok({ rollouts: await listRollouts() });
-});
-
-/** Create a rollout from a structured runbook (sections, items, phases, gates, contacts). ADMIN only. */
-export const POST = defineRoute(
-  { body: runbookDraftSchema.extend({ plannedStartAt: z.iso.datetime({ offset: true }).optional() }), maxBodyBytes: 1024 * 1024 },
-  async ({ principal, body }) => {
-    const user = requirePermission(principal, "rollout.configure");
-    const { plannedStartAt, ...draft } = body;
-    const rollout = await createRolloutFromDraft(draft, actorOf(user), { plannedStartAt: plannedStartAt ? new Date(plannedStartAt) : undefined });
-    return ok(await getRolloutState(rollout.id), 201);
-  },
-);
+// One row of the table of operations each (lib/operations/table.ts): schema, access and domain function live there.
+export const GET = routeFor(operations["rollouts.list"]);
+export const POST = routeFor(operations["rollouts.create"]);

@@ -1,12 +1,5 @@
-import { z } from "zod";
-import { requirePermission } from "@/lib/auth/session";
-import { updateItem } from "@/lib/domain/checklists";
-import { defineRoute, ok } from "@/lib/http/route";
-import { updateItemSchema } from "@/lib/schemas/checklist";
-import { idSchema } from "@/lib/schemas/common";
+import { routeFor } from "@/lib/http/operation-route";
+import { operations } from "@/lib/operations/table";
 
-/** Tick / untick / skip / block an item, or set its note. 409 with `error.current` on a stale expectedVersion. */
-export const PATCH = defineRoute({ params: z.object({ id: idSchema }), body: updateItemSchema }, async ({ principal, params, body }) => {
-  const user = requirePermission(principal, "item.update");
-  return ok({ item: await updateItem(user, params.id, body) });
-});
+// One row of the table of operations each (lib/operations/table.ts): schema, access and domain function live there.
+export const PATCH = routeFor(operations["items.update"]);

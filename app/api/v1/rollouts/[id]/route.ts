@@ -1,11 +1,5 @@
-import { z } from "zod";
-import { requirePermission } from "@/lib/auth/session";
-import { getRolloutState } from "@/lib/domain/rollouts";
-import { defineRoute, ok } from "@/lib/http/route";
-import { idSchema } from "@/lib/schemas/common";
+import { routeFor } from "@/lib/http/operation-route";
+import { operations } from "@/lib/operations/table";
 
-/** The whole rollout as the war room shows it, with the `lastSeq` it is consistent with. */
-export const GET = defineRoute({ params: z.object({ id: idSchema }) }, async ({ principal, params }) => {
-  requirePermission(principal, "rollout.read");
-  return ok(await getRolloutState(params.id));
-});
+// One row of the table of operations each (lib/operations/table.ts): schema, access and domain function live there.
+export const GET = routeFor(operations["rollouts.get"]);

@@ -1,19 +1,6 @@
-import { z } from "zod";
-import { requirePermission } from "@/lib/auth/session";
-import { deleteTile, updateTile } from "@/lib/domain/tiles";
-import { defineRoute, ok } from "@/lib/http/route";
-import { idSchema } from "@/lib/schemas/common";
-import { updateTileSchema } from "@/lib/schemas/metrics";
+import { routeFor } from "@/lib/http/operation-route";
+import { operations } from "@/lib/operations/table";
 
-/** Changes any of a tile's fields; the result must still be valid for its source kind. ADMIN only. */
-export const PATCH = defineRoute({ params: z.object({ id: idSchema }), body: updateTileSchema }, async ({ principal, params, body }) => {
-  const user = requirePermission(principal, "rollout.configure");
-  return ok({ tile: await updateTile(user, params.id, body) });
-});
-
-/** Removes a tile and its samples. ADMIN only. */
-export const DELETE = defineRoute({ params: z.object({ id: idSchema }) }, async ({ principal, params }) => {
-  const user = requirePermission(principal, "rollout.configure");
-  await deleteTile(user, params.id);
-  return ok({ deleted: params.id });
-});
+// One row of the table of operations each (lib/operations/table.ts): schema, access and domain function live there.
+export const PATCH = routeFor(operations["tiles.update"]);
+export const DELETE = routeFor(operations["tiles.delete"]);

@@ -1,12 +1,5 @@
-import { z } from "zod";
-import { requirePermission } from "@/lib/auth/session";
-import { rejectActionRun } from "@/lib/domain/actions";
-import { defineRoute, ok } from "@/lib/http/route";
-import { rejectActionRunSchema } from "@/lib/schemas/actions";
-import { idSchema } from "@/lib/schemas/common";
+import { routeFor } from "@/lib/http/operation-route";
+import { operations } from "@/lib/operations/table";
 
-/** Turn down a run waiting for approval (COMMANDER, ADMIN, or the requester withdrawing it). */
-export const POST = defineRoute({ params: z.object({ id: idSchema }), body: rejectActionRunSchema }, async ({ principal, params, body }) => {
-  const user = requirePermission(principal, "action.run");
-  return ok({ run: await rejectActionRun(user, params.id, body) });
-});
+// One row of the table of operations each (lib/operations/table.ts): schema, access and domain function live there.
+export const POST = routeFor(operations["actionRuns.reject"]);

@@ -1,11 +1,5 @@
-import { z } from "zod";
-import { requirePermission } from "@/lib/auth/session";
-import { listActionRuns } from "@/lib/domain/actions";
-import { defineRoute, ok } from "@/lib/http/route";
-import { idSchema } from "@/lib/schemas/common";
+import { routeFor } from "@/lib/http/operation-route";
+import { operations } from "@/lib/operations/table";
 
-/** Every action run of the rollout, newest first; the request sent (secrets masked) and the response excerpt for COMMANDER, ADMIN. */
-export const GET = defineRoute({ params: z.object({ id: idSchema }) }, async ({ principal, params }) => {
-  const user = requirePermission(principal, "rollout.read");
-  return ok({ runs: await listActionRuns(user, params.id) });
-});
+// One row of the table of operations each (lib/operations/table.ts): schema, access and domain function live there.
+export const GET = routeFor(operations["actionRuns.list"]);

@@ -1,12 +1,5 @@
-import { z } from "zod";
-import { requirePermission } from "@/lib/auth/session";
-import { resumePhase } from "@/lib/domain/phases";
-import { defineRoute, ok } from "@/lib/http/route";
-import { idSchema } from "@/lib/schemas/common";
-import { resumePhaseSchema } from "@/lib/schemas/phases";
+import { routeFor } from "@/lib/http/operation-route";
+import { operations } from "@/lib/operations/table";
 
-/** Resume a paused rollout. COMMANDER, ADMIN. */
-export const POST = defineRoute({ params: z.object({ id: idSchema }), body: resumePhaseSchema }, async ({ principal, params, body }) => {
-  const user = requirePermission(principal, "phase.control");
-  return ok(await resumePhase(user, params.id, body));
-});
+// One row of the table of operations each (lib/operations/table.ts): schema, access and domain function live there.
+export const POST = routeFor(operations["rollouts.resume"]);

@@ -1,0 +1,102 @@
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Operation } from "./operation";
+import { operations } from "./table";
+
+// The table of operations against the route files on disk, and the OpenAPI document against both: a route
+// written without a row, a row without a route, or a path the document gets wrong fails here by name.
+
+const APP = path.join(process.cwd(), "app");
+const API = path.join(APP, "api");
+// next-auth's own handler is a third-party surface, not part of our API.
+const EXCLUDED = [path.join(API, "auth")];
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+
+function routeFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (EXCLUDED.includes(full)) return [];
+    if (statSync(full).isDirectory()) return routeFiles(full);
+    return name === "route.ts" ? [full] : [];
+  });
+}
+
+/** `app/api/v1/rollouts/[id]/start/route.ts` → `/api/v1/rollouts/{id}/start`. */
+const pathOf = (file: string) => "/" + path.relative(APP, path.dirname(file)).split(path.sep).map((s) => s.replace(/^\[(\w+)\]$/, "{$1}")).join("/");
+
+const table = operations as Record<string, Operation>;
+
+async function exportedHandlers() {
+  const found: { file: string; path: string; method: string; operation: Operation | undefined }[] = [];
+  for (const file of routeFiles(API)) {
+    const exported = (await import(file)) as Record<string, unknown>;
+    for (const method of METHODS) {
+      const handler = exported[method] as ({ operation?: Operation } & ((...args: unknown[]) => unknown)) | undefined;
+      if (typeof handler === "function") found.push({ file: path.relative(process.cwd(), file), path: pathOf(file), method, operation: handler.operation });
+    }
+  }
+  return found;
+}
+
+describe("the table of operations", () => {
+  it("has a row behind every method of every route file, at that file's path", async () => {
+    const handlers = await exportedHandlers();
+    expect(handlers.length).toBeGreaterThanOrEqual(30);
+    const problems = handlers.flatMap(({ file, path: routePath, method, operation }) => {
+      if (!operation) return [`${file} exports ${method} without routeFor(operations[…]): add a row to lib/operations/table.ts`];
+      if (operation.method !== method || operation.path !== routePath) {
+        return [`${file} exports ${method} as the row for ${operation.method} ${operation.path}`];
+      }
+      return [];
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it("has a route file for every row", async () => {
+    const served = new Set((await exportedHandlers()).filter((h) => h.operation).map((h) => `${h.method} ${h.path}`));
+    const missing = Object.entries(table)
+      .filter(([, operation]) => !served.has(`${operation.method} ${operation.path}`))
+      .map(([id, operation]) => `${id}: no route file exports ${operation.method} at app${operation.path.replace(/\{(\w+)\}/g, "[$1]")}/route.ts`);
+    expect(missing).toEqual([]);
+  });
+
+  it("gives every socket command one row and a body schema", () => {
+    const commands = Object.values(table).flatMap((operation) => (operation.command ? [operation.command.type] : []));
+    expect(new Set(commands).size).toBe(commands.length);
+    expect(commands).toEqual(expect.arrayContaining(["rollout.start", "rollout.promote", "gate.sign", "action.run", "actionRun.approve"]));
+    for (const operation of Object.values(table).filter((o) => o.command)) expect(operation.body ?? operation.command?.commandInput, operation.path).toBeDefined();
+  });
+});
+
+describe("GET /api/v1/openapi.json", () => {
+  type Doc = { openapi: string; paths: Record<string, Record<string, { operationId: string; parameters: { name: string; in: string }[]; requestBody?: unknown }>> };
+  const load = async () => {
+    const { GET } = await import("@/app/api/v1/openapi.json/route");
+    const response = await GET(new Request("http://localhost/api/v1/openapi.json"), { params: Promise.resolve({}) });
+    expect(response.status).toBe(200);
+    return (await response.json()) as Doc;
+  };
+
+  it("is OpenAPI 3.1 and lists exactly the public operations of the routes on disk", async () => {
+    const doc = await load();
+    expect(doc.openapi).toBe("3.1.0");
+    const listed = Object.entries(doc.paths).flatMap(([p, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${p}`));
+    const onDisk = (await exportedHandlers()).filter((h) => !h.operation?.internal).map((h) => `${h.method} ${h.path}`);
+    expect(listed.sort()).toEqual(onDisk.sort());
+  });
+
+  it("describes every path parameter and every body with zod's JSON Schema", async () => {
+    const doc = await load();
+    for (const [p, methods] of Object.entries(doc.paths)) {
+      const names = [...p.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      for (const [method, operation] of Object.entries(methods)) {
+        expect(operation.parameters.filter((x) => x.in === "path").map((x) => x.name), `${method} ${p}`).toEqual(names);
+        const row = table[operation.operationId]!;
+        expect(Boolean(operation.requestBody), `${method} ${p} body`).toBe(Boolean(row.body));
+      }
+    }
+    const create = doc.paths["/api/v1/rollouts/{id}/start"]!.post!.requestBody as { content: Record<string, { schema: { type?: string; properties?: object } }> };
+    expect(create.content["application/json"]!.schema.type).toBe("object");
+  });
+});
