@@ -91,3 +91,10 @@ export const alertmanagerPayloadSchema = z.object({
 export type AlertmanagerPayload = z.infer<typeof alertmanagerPayloadSchema>;
 
 export const createAlertTokenSchema = z.strictObject({ label: z.string().trim().max(120, "is too long").optional() });
+
+export const notificationSettingsSchema = z.strictObject({
+  gateWaitMinutes: z.number().int().min(1).max(24 * 60),
+  reminderCadenceMinutes: z.number().int().min(1).max(24 * 60),
+  stakeholderUpdateMinutes: z.number().int().min(5).max(24 * 60).nullable(),
+});
+export type NotificationSettingsInput = z.infer<typeof notificationSettingsSchema>;

@@ -3,6 +3,7 @@ import type { RollbackRunner } from "@/lib/domain/auto-rollback";
 import { evaluateActivePhases } from "@/lib/domain/evaluation";
 import { compactSamples } from "@/lib/domain/metric-samples";
 import { deliverDueNotifications } from "@/lib/domain/notification-delivery";
+import { sendDueReminders } from "@/lib/domain/reminders";
 import { runWhileLeader } from "./leader";
 import { createMetricPoller } from "./metric-poller";
 import { repeatEvery } from "./repeat";
@@ -29,6 +30,7 @@ export function startBackgroundWorkers(
         repeatEvery("metric poller", env.WARROOM_POLL_TICK_MS, () => poller.pollDue(Date.now())),
         repeatEvery("gate evaluator", env.WARROOM_EVAL_INTERVAL_MS, () => evaluateActivePhases({ rollbackRunner: opts.rollbackRunner })),
         repeatEvery("sample compaction", env.WARROOM_COMPACT_INTERVAL_MS, () => compactSamples()),
+        repeatEvery("reminders", env.WARROOM_REMINDER_INTERVAL_MS, () => sendDueReminders()),
         repeatEvery("notification delivery", env.WARROOM_NOTIFY_INTERVAL_MS, () => deliverDueNotifications({ backoffMs: env.WARROOM_NOTIFY_BACKOFF_MS })),
       ];
       return { stop: async () => void (await Promise.all(loops.map((loop) => loop.stop()))) };
