@@ -12,7 +12,7 @@ const secretUrlSchema = z
 export const severitySchema = z.enum(SEVERITIES);
 export const topicSchema = z.enum(TOPIC_NAMES as [string, ...string[]]);
 /** Topic → severity. Absent (or null) means the defaults (lib/notifications/topics.ts). */
-export const channelRulesSchema = z.record(topicSchema, severitySchema);
+export const channelRulesSchema = z.partialRecord(topicSchema, severitySchema);
 
 const common = {
   name: z.string().trim().min(1, "is required").max(120, "is too long"),
