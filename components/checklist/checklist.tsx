@@ -20,13 +20,17 @@ export type ChecklistProps = {
   onSaveNote: (item: ItemView, note: string) => void;
   /** Plan editing (add, edit, move, skip/block, delete), for roles that may; the checklist's "Edit" toggle shows it. */
   editing?: ChecklistEditing | null;
+  /** People an item can be assigned to (active users), and the write that assigns it (null: nobody). */
+  people?: Person[];
+  onAssign?: (item: ItemView, ownerId: string | null) => void;
 };
+
+export type Person = { id: string; name: string };
 
 type RowProps = Omit<ChecklistProps, "sections" | "items" | "me" | "editing"> & {
   selectedId: string | null;
   /** Set while the checklist is in edit mode. */
   editor: { editing: ChecklistEditing; places: Map<string, ItemPlace> } | null;
-  userNames: Map<string, string>;
 };
 
 const FILTER_MODES: { mode: ChecklistFilter["mode"]; label: string }[] = [
@@ -57,7 +61,6 @@ export function Checklist({ sections, items, me, editing, ...props }: ChecklistP
   const visible = useMemo(() => flattenVisible(tree), [tree]);
   const places = useMemo(() => placesOf(fullTree), [fullTree]);
   const editor = editing && editMode && !props.wall ? { editing, places } : null;
-  const userNames = useMemo(() => new Map((editing?.users ?? []).map((u) => [u.id, u.name])), [editing?.users]);
 
   // Kept in a ref so the one keydown listener sees the current list and selection.
   const keyboard = useRef({ visible, selectedId, props });
@@ -128,7 +131,7 @@ export function Checklist({ sections, items, me, editing, ...props }: ChecklistP
       )}
       {tree.length === 0 ? <p className="text-sm text-slate-500">{fullTree.length === 0 ? "No checklist yet." : "No items match this filter."}</p> : null}
       {tree.map((section) => (
-        <Section key={section.id} section={section} depth={0} {...props} selectedId={selectedId} editor={editor} userNames={userNames} />
+        <Section key={section.id} section={section} depth={0} {...props} selectedId={selectedId} editor={editor} />
       ))}
       {editor ? <AddSectionForm editing={editor.editing} /> : null}
     </div>
@@ -196,8 +199,8 @@ function ItemRow({ item, ...props }: { item: ItemNode } & RowProps) {
         <div className="min-w-0 flex-1">
           <span className={done ? "text-slate-500 line-through" : ""}>{item.text}</span>
           <div className="flex flex-wrap gap-x-3 text-xs text-slate-500">
-            {item.ownerId && props.userNames.get(item.ownerId) ? <span data-testid="item-owner-user">👤 {props.userNames.get(item.ownerId)}</span> : null}
-            {item.ownerName ? <span>{item.ownerName}</span> : null}
+            {item.ownerName ? <span title="Team or role (from the runbook)">{item.ownerName}</span> : null}
+            <Assignee item={item} people={props.people} canEdit={props.canEdit && !props.wall} onAssign={props.onAssign} />
             {item.dueOffsetMinutes !== null ? (
               <span className={overdue ? "font-semibold text-breach" : ""} suppressHydrationWarning>
                 {formatTOffset(item.dueOffsetMinutes)}
@@ -256,5 +259,27 @@ function ItemRow({ item, ...props }: { item: ItemNode } & RowProps) {
         </ul>
       ) : null}
     </li>
+  );
+}
+
+/** Who the item is assigned to (a War Room user), with a picker for those who may change items. */
+function Assignee({ item, people = [], canEdit, onAssign }: { item: ItemNode; people?: Person[]; canEdit: boolean; onAssign?: ChecklistProps["onAssign"] }) {
+  const name = people.find((p) => p.id === item.ownerId)?.name ?? (item.ownerId ? "someone" : null);
+  if (!canEdit || !onAssign) return name ? <span data-testid="assignee">→ {name}</span> : null;
+  return (
+    <select
+      aria-label={`Assignee of ${item.text}`}
+      data-testid="assignee"
+      value={item.ownerId ?? ""}
+      onChange={(e) => onAssign(item, e.target.value || null)}
+      className="rounded border border-slate-200 bg-transparent px-1 text-xs"
+    >
+      <option value="">Unassigned</option>
+      {people.map((p) => (
+        <option key={p.id} value={p.id}>
+          → {p.name}
+        </option>
+      ))}
+    </select>
   );
 }

@@ -127,11 +127,14 @@ export function ItemEditControls({ item, places, editing }: { item: ItemNode; pl
         <ItemForm
           initial={{ text: item.text, ownerId: item.ownerId, ownerName: item.ownerName, dueOffsetMinutes: item.dueOffsetMinutes }}
           users={editing.users}
+          withUser={false}
           submitLabel="Save"
           labelPrefix={`Edit ${item.text}`}
           onCancel={() => setMode("none")}
           onSubmit={(values) => {
-            editing.onEdit({ op: "item.edit", itemId: item.id, ...values, expectedVersion: item.version });
+            // The user is assigned from the row's assignee control (the one assignment write); this edits the rest.
+            const { ownerId: _ownerId, ...rest } = values;
+            editing.onEdit({ op: "item.edit", itemId: item.id, ...rest, expectedVersion: item.version });
             setMode("none");
           }}
         />

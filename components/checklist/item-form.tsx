@@ -5,7 +5,7 @@ import { formatTOffset } from "@/components/rollouts/format";
 import { parseRelativeOffset } from "@/lib/runbook/parse-time";
 
 export type ItemFormValues = { text: string; ownerId: string | null; ownerName: string | null; dueOffsetMinutes: number | null };
-export type AssignableUser = { id: string; name: string; role: string };
+export type AssignableUser = { id: string; name: string; role?: string };
 
 /** Reads "T-15m", "T+1h", "-30" (minutes) or empty (no due time); undefined when it cannot be read. */
 export function parseDueInput(text: string): number | null | undefined {
@@ -31,7 +31,10 @@ export function ItemForm({
   labelPrefix,
   onSubmit,
   onCancel,
+  withUser = true,
 }: {
+  /** Offer the user picker (new items); an existing item is reassigned with the row's assignee control. */
+  withUser?: boolean;
   initial?: Partial<ItemFormValues>;
   users: AssignableUser[];
   submitLabel: string;
@@ -66,17 +69,20 @@ export function ItemForm({
         <span className="text-xs text-slate-600">Item</span>
         <input aria-label={`${labelPrefix}: text`} value={text} onChange={(e) => setText(e.target.value)} maxLength={2000} className="rounded border border-slate-300 px-2 py-1" />
       </label>
+      {withUser ? (
       <label className="flex flex-col">
         <span className="text-xs text-slate-600">Assign to user</span>
         <select aria-label={`${labelPrefix}: user`} value={ownerId} onChange={(e) => setOwnerId(e.target.value)} className="rounded border border-slate-300 px-2 py-1">
           <option value="">— nobody —</option>
           {users.map((u) => (
             <option key={u.id} value={u.id}>
-              {u.name} ({u.role.toLowerCase()})
+              {u.name}
+              {u.role ? ` (${u.role.toLowerCase()})` : ""}
             </option>
           ))}
         </select>
       </label>
+      ) : null}
       <label className="flex w-32 flex-col">
         <span className="text-xs text-slate-600">or team / name</span>
         <input aria-label={`${labelPrefix}: team`} value={ownerName} onChange={(e) => setOwnerName(e.target.value)} maxLength={200} className="rounded border border-slate-300 px-2 py-1" />

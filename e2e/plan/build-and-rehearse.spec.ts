@@ -95,7 +95,8 @@ test("build a rollout from nothing, start it, add an item mid-run seen live, reh
   await expect(admin.page.getByRole("region", { name: "Pre-flight" })).toBeVisible();
   await addItem(admin.page, "Pre-flight", `Backups verified ${name}`, "Erin Engineer (engineer)", "T-30m");
   await addItem(admin.page, "Pre-flight", `On-call paged in ${name}`, "Cole Commander (commander)", "T-0");
-  await expect(admin.page.getByTestId("item-owner-user").filter({ hasText: "Erin Engineer" })).toBeVisible();
+  const planned = (await (await admin.context.request.get(`${BASE_URL}/api/v1/rollouts/${rolloutId}`)).json()) as { items: { text: string; ownerId: string | null }[] };
+  expect(planned.items.find((i) => i.text === `Backups verified ${name}`)?.ownerId).toBeTruthy();
 
   // The commander signs and starts it.
   const commander = await pageAs("commander");

@@ -25,6 +25,8 @@ const PERMISSIONS = {
   "plan.structure": ["ADMIN", "COMMANDER"],
   // Run any rollout as a rehearsal (a copy), and re-baseline its plan from a rehearsal's timings.
   "rollout.rehearse": ["ADMIN", "COMMANDER"],
+  // People: invite, create, change roles, deactivate.
+  "user.manage": ["ADMIN"],
   // Notification channels (secrets inside) and alert tokens; commanders see the channels and their delivery log.
   "notifications.configure": ["ADMIN"],
   "notifications.read": ["ADMIN", "COMMANDER"],

@@ -29,6 +29,9 @@ export function describePublicEvent(envelope: Pick<EventEnvelope, "type" | "data
       const verb = { DONE: "completed", SKIPPED: "skipped", BLOCKED: "blocked", OPEN: "reopened" }[item.state];
       return `Checklist: "${item.text}" ${verb}`;
     }
+    // Who an item is assigned to is a name: not for stakeholders.
+    case "item.assigned":
+      return null;
     case "signoff.recorded": {
       const { gateName, signature } = event.data;
       return `${gateName}: ${signature.decision === "GO" ? "GO" : "NO-GO"} (${signature.signerRole})`;
@@ -114,6 +117,10 @@ export function describeEvent(envelope: Pick<EventEnvelope, "type" | "data">): s
       if (item.state === event.data.previousState) return `Checklist: note on "${item.text}"${item.note ? `: ${item.note}` : " cleared"}`;
       const line = describePublicEvent(envelope) ?? "Checklist item updated";
       return reason ? `${line}: ${reason}` : line;
+    }
+    case "item.assigned": {
+      const { item, assignee } = event.data;
+      return assignee ? `Checklist: "${item.text}" assigned to ${assignee.name}` : `Checklist: "${item.text}" unassigned`;
     }
     case "signoff.recorded": {
       const { gateName, signature } = event.data;

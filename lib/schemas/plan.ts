@@ -52,11 +52,11 @@ export const planEditSchema = z.discriminatedUnion("op", [
     ownerId: idSchema.nullable().optional(),
     dueOffsetMinutes: dueOffset.nullable().optional(),
   }),
+  // Reassigning an existing item to a user is PATCH /api/v1/items/:id { ownerId } (item.assigned), not this.
   op("item.edit", {
     itemId: idSchema,
     text: text(2000).optional(),
     ownerName: optionalText(200),
-    ownerId: idSchema.nullable().optional(),
     dueOffsetMinutes: dueOffset.nullable().optional(),
     expectedVersion: z.number().int().min(1).optional(),
   }),

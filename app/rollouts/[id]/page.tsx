@@ -12,16 +12,17 @@ export default async function WarRoomPage({ params, searchParams }: { params: Pr
   const { id } = await params;
   const wall = (await searchParams).wall === "1";
   const { user, state } = await loadRolloutPage(id, `/rollouts/${id}`);
+  const people = await listAssignableUsers();
   return (
     <>
       {wall ? null : <AppHeader user={user} />}
       <WarRoom
         initialState={state}
         me={{ id: user.userId, name: user.name }}
+        people={people}
         canEditItems={can(user.role, "item.update")}
         canSign={can(user.role, "signoff.sign")}
         canEditChecklist={can(user.role, "plan.checklist")}
-        users={can(user.role, "plan.checklist") ? await listAssignableUsers() : []}
         role={user.role}
         wall={wall}
       />
