@@ -21,6 +21,7 @@ import { useRolloutLive } from "@/lib/realtime/use-rollout-live";
 import type { UpdateItemInput } from "@/lib/schemas/checklist";
 import type { EventEnvelope } from "@/lib/schemas/events";
 import { ConnectionBadge } from "./connection-badge";
+import { DoThisNow } from "./do-this-now";
 import { clockEnd, ROLLOUT_STATUS, rolloutPosition, TONE_CLASSES } from "@/lib/domain/status";
 import { formatElapsed, formatTNow } from "./format";
 import { PhaseStepper } from "./phase-stepper";
@@ -35,11 +36,13 @@ type Props = {
   people?: Person[];
   canEditItems: boolean;
   canSign: boolean;
+  /** The viewer's role: who may act on the "Do this now" banner. */
+  role: Role;
   /** Wall display: dark, large, no controls. */
   wall: boolean;
 };
 
-export function WarRoom({ initialState, me, people, canEditItems: canEditAtLoad, canSign: canSignAtLoad, wall }: Props) {
+export function WarRoom({ initialState, me, people, canEditItems: canEditAtLoad, canSign: canSignAtLoad, role, wall }: Props) {
   const rolloutId = initialState.rollout.id;
   const queryKey = rolloutKeys.state(rolloutId);
   const queryClient = useQueryClient();
@@ -152,6 +155,7 @@ export function WarRoom({ initialState, me, people, canEditItems: canEditAtLoad,
           </>
         )}
       </div>
+      <DoThisNow state={state} role={liveRole ?? role} userId={me.id} now={now} wall={wall} />
       {notice ? (
         <p role="alert" className="mb-3 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-warn">
           {notice}

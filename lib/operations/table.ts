@@ -12,14 +12,14 @@ import { getMetricSeries, pushSamples } from "@/lib/domain/metric-samples";
 import { abortRollout, pausePhase, promotePhase, resumePhase, startRollout } from "@/lib/domain/phases";
 import { getPublicStatus, toPublicEvent } from "@/lib/domain/public-view";
 import { createRolloutFromDraft, getRolloutState, listRollouts } from "@/lib/domain/rollouts";
-import { getRolloutReport, importRunbookMarkdown } from "@/lib/domain/runbooks";
+import { getRolloutReport, importRunbook } from "@/lib/domain/runbooks";
 import { recordSignOff } from "@/lib/domain/signoffs";
 import { createTile, deleteTile, listTileConfigs, updateTile } from "@/lib/domain/tiles";
 import { createApiToken, createShareToken, listOwnApiTokens, listShareTokens, revokeOwnApiToken, revokeShareToken } from "@/lib/domain/tokens";
 import { acceptInvitation, createInvitation, listInvitations, revokeInvitation } from "@/lib/domain/invitations";
 import { changeOwnPassword, createUserAsAdmin, getUser, listUsers, updateUser } from "@/lib/domain/users";
 import { can } from "@/lib/auth/permissions";
-import { publishEvents, publishVolatile } from "@/lib/realtime/publisher";
+import { emitUnloggedEvent, publishVolatile } from "@/lib/realtime/publisher";
 import { exportRunbookMarkdown } from "@/lib/runbook/export-markdown";
 import { approveActionRunSchema, createActionSchema, dryRunActionSchema, idempotencyKeySchema, rejectActionRunSchema, runActionSchema, updateActionSchema } from "@/lib/schemas/actions";
 import { updateItemSchema } from "@/lib/schemas/checklist";
@@ -27,7 +27,8 @@ import { idSchema } from "@/lib/schemas/common";
 import { eventEnvelopeSchema, eventsQuerySchema } from "@/lib/schemas/events";
 import { pushMetricsSchema, seriesQuerySchema, tileConfigSchema, updateCriterionSchema, updateTileSchema } from "@/lib/schemas/metrics";
 import { abortRolloutSchema, pausePhaseSchema, promotePhaseSchema, resumePhaseSchema, startRolloutSchema } from "@/lib/schemas/phases";
-import { importRunbookSchema, runbookDraftSchema } from "@/lib/schemas/runbook";
+import { importRunbookSchema } from "@/lib/schemas/import-plan";
+import { runbookDraftSchema } from "@/lib/schemas/runbook";
 import { createShareLinkSchema } from "@/lib/schemas/share";
 import { acceptInvitationSchema, changePasswordSchema, createInvitationSchema, createTokenSchema, createUserSchema, updateUserSchema } from "@/lib/schemas/users";
 import { recordSignOffSchema } from "@/lib/schemas/signoff";
@@ -109,14 +110,18 @@ export const operations = {
     method: "POST",
     path: "/api/v1/rollouts/import",
     summary:
-      "Import a Markdown runbook as a new rollout: `{ markdown, name? }` → 201 `{ rollout, summary }`. ADMIN only. Empty, binary or non-Markdown text, and a runbook over 1 MB, are 400 naming `markdown`.",
+      "Import a runbook as a new rollout, ADMIN only: `{ markdown, name? }` → 201 `{ rollout, summary }`; `{ markdown, dryRun: true }` → 200 `{ dryRun, plan, summary }`, storing nothing (the plan it would create, each element with its source lines and the reason it was read so); `{ plan, name? }` (that plan, reviewed and edited) → 201 `{ rollout, summary }`. The summary equals what was stored. Empty, binary or non-Markdown text, and a runbook over 1 MB, are 400 naming `markdown`.",
     access: { permission: "rollout.configure" },
     body: importRunbookSchema,
     // The body may be larger than the runbook (JSON escapes), so it is capped higher and still answered with that 400.
     maxBodyBytes: 6 * 1024 * 1024,
     tooLarge: { field: "markdown", message: "The runbook is larger than 1 MB" },
     status: 201,
-    run: ({ caller, body }) => importRunbookMarkdown(caller, body),
+    run: async ({ caller, body }) => {
+      const result = await importRunbook(caller, body);
+      // A dry run stores nothing: 200, not 201.
+      return "dryRun" in result ? new Reply(result, { status: 200 }) : result;
+    },
   }),
   "rollouts.get": op({
     method: "GET",
@@ -600,7 +605,7 @@ export const operations = {
     internal: true,
     run: async ({ body }) => {
       if (process.env.WARROOM_BENCH !== "1") throw notFound("Route");
-      if ("envelope" in body) publishEvents([body.envelope]);
+      if ("envelope" in body) emitUnloggedEvent(body.envelope);
       else publishVolatile(body.live.rolloutId, body.live.channel, body.live.payload);
       return { ok: true };
     },

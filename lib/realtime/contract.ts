@@ -36,6 +36,8 @@ export type PresencePayload = { users: PresenceUser[] };
 export type InterServerEvents = {
   /** A batch of committed events, emitted by each in seq order. */
   "warroom:events": (events: EventEnvelope[]) => void;
+  /** The benchmark baseline's envelope (in no log, so not put in seq order). */
+  "warroom:unlogged": (envelope: EventEnvelope) => void;
   /** Re-check this user's open sockets (lib/auth/invalidate.ts). */
   recheckUserSockets: (userId: string) => void;
 };

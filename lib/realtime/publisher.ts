@@ -10,6 +10,8 @@ export type PublishVolatile = (rolloutId: string, channel: string, payload: unkn
 type Realtime = {
   publishEvents: PublishEvents;
   publishVolatile: PublishVolatile;
+  /** The benchmark's baseline: an envelope that is in no log, emitted the way events are but outside their seq order. */
+  emitUnloggedEvent?: (envelope: EventEnvelope) => void;
   /** Re-check (close or demote) every open socket of this user, on every process. */
   recheckUserSockets?: (userId: string) => void;
 };
@@ -23,6 +25,10 @@ export function registerRealtime(realtime: Realtime | undefined): void {
 export function publishEvents(events: EventEnvelope[]): void {
   if (events.length === 0) return;
   (globalThis as RealtimeGlobal).__warroomRealtime?.publishEvents(events);
+}
+
+export function emitUnloggedEvent(envelope: EventEnvelope): void {
+  (globalThis as RealtimeGlobal).__warroomRealtime?.emitUnloggedEvent?.(envelope);
 }
 
 export function publishVolatile(rolloutId: string, channel: string, payload: unknown): void {

@@ -22,6 +22,7 @@ export default async function WarRoomPage({ params, searchParams }: { params: Pr
         people={people}
         canEditItems={can(user.role, "item.update")}
         canSign={can(user.role, "signoff.sign")}
+        role={user.role}
         wall={wall}
       />
     </>
