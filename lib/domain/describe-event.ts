@@ -24,6 +24,9 @@ export function describePublicEvent(envelope: Pick<EventEnvelope, "type" | "data
       const verb = { DONE: "completed", SKIPPED: "skipped", BLOCKED: "blocked", OPEN: "reopened" }[item.state];
       return `Checklist: "${item.text}" ${verb}`;
     }
+    // Who an item is assigned to is a name: not for stakeholders.
+    case "item.assigned":
+      return null;
     case "signoff.recorded": {
       const { gateName, signature } = event.data;
       return `${gateName}: ${signature.decision === "GO" ? "GO" : "NO-GO"} (${signature.signerRole})`;
@@ -53,6 +56,7 @@ export function describePublicEvent(envelope: Pick<EventEnvelope, "type" | "data
     case "action.run.approved":
     case "action.run.rejected":
     case "action.run.expired":
+    case "action.run.interrupted":
     case "action.created":
     case "action.updated":
     case "action.deleted":
@@ -107,6 +111,10 @@ export function describeEvent(envelope: Pick<EventEnvelope, "type" | "data">): s
       if (item.state === event.data.previousState) return `Checklist: note on "${item.text}"${item.note ? `: ${item.note}` : " cleared"}`;
       return describePublicEvent(envelope) ?? "Checklist item updated";
     }
+    case "item.assigned": {
+      const { item, assignee } = event.data;
+      return assignee ? `Checklist: "${item.text}" assigned to ${assignee.name}` : `Checklist: "${item.text}" unassigned`;
+    }
     case "signoff.recorded": {
       const { gateName, signature } = event.data;
       const comment = signature.comment ? ` — “${signature.comment}”` : "";
@@ -137,6 +145,8 @@ export function describeEvent(envelope: Pick<EventEnvelope, "type" | "data">): s
       return `${runWords(event.data.run)} was not approved`;
     case "action.run.expired":
       return `${runWords(event.data.run)} expired without a second approval`;
+    case "action.run.interrupted":
+      return `${runWords(event.data.run)} was interrupted (the server stopped mid-call); its outcome is unknown`;
     case "action.created":
       return `Action “${event.data.action.name}” configured`;
     case "action.updated":

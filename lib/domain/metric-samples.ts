@@ -56,12 +56,14 @@ export async function recordReadings(readings: readonly TileReading[]): Promise<
   }
 }
 
-/** A pushed sample may be at most this far ahead of the server's clock. */
+/** A pushed sample may be at most this far ahead of the server's clock... */
 const MAX_FUTURE_MS = 60_000;
+/** ...and this far behind it: a backfill of the last days, not a date that no chart or gate will ever read. */
+const MAX_PAST_MS = 7 * 86_400_000;
 
 /**
  * `POST /api/v1/metrics`: samples for the rollout's PUSH tiles, matched by tile key. All or nothing: an unknown key or
- * a sample from the future rejects the whole request (400 naming `samples.N.key` / `samples.N.at`).
+ * a sample from the future or more than 7 days old rejects the whole request (400 naming `samples.N.key` / `samples.N.at`).
  */
 export async function pushSamples(principal: UserPrincipal, input: PushMetricsInput, now = new Date()): Promise<{ accepted: number }> {
   if (!can(principal.role, "metrics.push")) throw forbidden("Your role cannot push metrics");
@@ -79,6 +81,7 @@ export async function pushSamples(principal: UserPrincipal, input: PushMetricsIn
     else if (tile.sourceKind !== "PUSH") fields[`samples.${i}.key`] = [`tile "${sample.key}" reads from ${tile.sourceKind}, not PUSH`];
     const at = sample.at ? new Date(sample.at) : now;
     if (at.getTime() > now.getTime() + MAX_FUTURE_MS) fields[`samples.${i}.at`] = ["is in the future"];
+    else if (!(at.getTime() >= now.getTime() - MAX_PAST_MS)) fields[`samples.${i}.at`] = ["is more than 7 days in the past"];
     if (tile && tile.sourceKind === "PUSH") readings.push({ tileId: tile.id, rolloutId: input.rolloutId, key: tile.key, at, kind: "value", value: sample.value });
   });
   if (Object.keys(fields).length) throw badRequest(`Invalid ${Object.keys(fields).join(", ")}`, fields);

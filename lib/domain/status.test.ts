@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { TriggerState } from "@/lib/metrics/enums";
 import {
+  attentionOf,
   clockEnd,
   formatValue,
   INITIAL_TRIGGER_STATUS,
@@ -249,5 +250,21 @@ describe("stakeholderStatus: Statuspage's words and the incident state", () => {
   it("says so during and after a rollback", () => {
     expect(stakeholderStatus({ ...base, rolloutStatus: "ACTIVE", phase: null, tiles: ok, rollingBack: true }).summary).toBe("Rolling back to the previous version");
     expect(stakeholderStatus({ ...base, rolloutStatus: "ROLLED_BACK", phase: null, tiles: ok, healthySince: 0 }).summary).toBe("Rolled back to the previous version; service healthy");
+  });
+});
+
+describe("attentionOf: when the war room shows 'Do this now'", () => {
+  const trigger = (id: string, state: TriggerState) => ({ id, kind: "ROLLBACK_TRIGGER" as const, description: id, state, stateSince: null, lastValue: 4.2, unit: "%", comparator: "GT" as const, threshold: 1 });
+  const phase = (status: "ACTIVE" | "PASSED" | "PAUSED", verdict: "PASS" | "FAIL" | null, criteria: ReturnType<typeof trigger>[]) => ({ id: "p", name: "Canary", status, verdict, criteria });
+  it.each([
+    ["all quiet", [phase("ACTIVE", "PASS", [trigger("a", "NORMAL")])], null],
+    ["a trigger pending", [phase("ACTIVE", null, [trigger("a", "PENDING")])], "a"],
+    ["firing first", [phase("ACTIVE", "FAIL", [trigger("a", "PENDING"), trigger("b", "FIRING")])], "b,a"],
+    ["a FAIL verdict alone", [phase("PAUSED", "FAIL", [trigger("a", "NORMAL")])], ""],
+    ["a resolved trigger is not an alarm", [phase("ACTIVE", "PASS", [trigger("a", "RESOLVED")])], null],
+    ["an ended phase is frozen, not an alarm", [phase("PASSED", "FAIL", [trigger("a", "FIRING")])], null],
+  ] as const)("%s", (_what, phases, expected) => {
+    const attention = attentionOf(phases);
+    expect(attention === null ? null : attention.triggers.map((t) => t.id).join(",")).toBe(expected);
   });
 });

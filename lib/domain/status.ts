@@ -392,3 +392,29 @@ const SEVERITY: OverallStatus[] = ["No live metrics", "Operational", "Under Main
 function worst(a: OverallStatus, b: OverallStatus): OverallStatus {
   return SEVERITY.indexOf(a) >= SEVERITY.indexOf(b) ? a : b;
 }
+
+// ---------------------------------------------------------------------------------------------------------------------
+// "Do this now": what calls for the room's attention in the running phase
+
+type CriterionForAttention = { id: string; kind: CriterionKind; description: string; state: TriggerState; stateSince: string | null; lastValue: number | null; unit: string | null; comparator: Comparator; threshold: number };
+type PhaseForAttention = { id: string; name: string; status: PhaseStatus; verdict: Verdict | null; criteria: readonly CriterionForAttention[] };
+
+export type Attention = {
+  phase: { id: string; name: string; verdict: Verdict | null };
+  /** Pending or Firing triggers, firing first. */
+  triggers: CriterionForAttention[];
+  /** The verdict is FAIL. */
+  failed: boolean;
+};
+
+/** Null when nothing needs doing now; else the running phase with its Pending or Firing triggers, or its FAIL. */
+export function attentionOf(phases: readonly PhaseForAttention[]): Attention | null {
+  const phase = phases.find((p) => p.status === "ACTIVE" || p.status === "PAUSED");
+  if (!phase) return null;
+  const triggers = phase.criteria
+    .filter((c) => c.kind === "ROLLBACK_TRIGGER" && isTriggerActive(c.state))
+    .sort((a, b) => (a.state === b.state ? 0 : a.state === "FIRING" ? -1 : 1));
+  const failed = phase.verdict === "FAIL";
+  if (triggers.length === 0 && !failed) return null;
+  return { phase: { id: phase.id, name: phase.name, verdict: phase.verdict }, triggers, failed };
+}

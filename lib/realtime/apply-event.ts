@@ -32,13 +32,15 @@ export function applyRolloutEvent(state: RolloutState, envelope: EventEnvelope):
     case "action.run.approved":
     case "action.run.finished":
     case "action.run.rejected":
-    case "action.run.expired": {
+    case "action.run.expired":
+    case "action.run.interrupted": {
       const withRun = { ...next, actionRuns: upsertRun(state.actionRuns, event.data.run) };
       // A successful rollback also ended the rollout.
       const { rollout, phases } = event.data;
       return rollout && phases ? applyRolloutChange(withRun, { rollout, phases }) : withRun;
     }
     case "item.updated":
+    case "item.assigned":
       return { ...next, items: replaceItem(state.items, event.data.item) };
     case "signoff.recorded": {
       const signature = event.data.signature;
