@@ -92,18 +92,24 @@ export function createRealtimeServer(
   // Events reach this process's clients in seq order: emitted locally at once (the Postgres adapter's broadcast
   // would first wait for its NOTIFY, and concurrent NOTIFYs finish in any order), and sent to the other
   // processes as one server-side message per batch, which each puts back in order (seq-order.ts).
-  const orderer = createSeqOrderer((envelope) => {
+  const emitHere = (envelope: EventEnvelope) => {
     io.local.to(rolloutRoom(envelope.rolloutId)).emit("event", envelope);
     io.local.to(publicRolloutRoom(envelope.rolloutId)).emit("event", toPublicEvent(envelope));
-  });
+  };
+  const orderer = createSeqOrderer(emitHere);
   const clustered = Boolean(opts.adapter);
   io.on("warroom:events", (events) => events.forEach(orderer.accept));
+  io.on("warroom:unlogged", emitHere);
 
   registerRealtime({
     publishEvents: (events) => {
       events.forEach(orderer.accept);
       if (clustered) io.serverSideEmit("warroom:events", events);
       recordPublished(io, events);
+    },
+    emitUnloggedEvent: (envelope) => {
+      emitHere(envelope);
+      if (clustered) io.serverSideEmit("warroom:unlogged", envelope);
     },
     publishVolatile: (rolloutId, channel, payload) => {
       const message = { rolloutId, channel, payload };
