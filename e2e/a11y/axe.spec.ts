@@ -19,6 +19,8 @@ const VIEWPORTS = [
 
 for (const viewport of VIEWPORTS) {
   test(`no serious or critical axe violation on the war room, sign-off, status and login pages (${viewport.name} ${viewport.width}×${viewport.height})`, async ({ adminApi, pageAs, browser }) => {
+    // Five pages, each analysed in full, on a shared 2-core machine: more than the default minute.
+    test.setTimeout(180_000);
     const rollout = await seedRollout(adminApi, `A11y ${viewport.name}`);
     const share = await adminApi.post(`/api/v1/rollouts/${rollout.id}/share-links`, { data: { label: "a11y" } });
     const { url: statusUrl } = (await share.json()) as { url: string };
