@@ -53,6 +53,7 @@ export function describePublicEvent(envelope: Pick<EventEnvelope, "type" | "data
     case "action.run.approved":
     case "action.run.rejected":
     case "action.run.expired":
+    case "action.run.interrupted":
     case "action.created":
     case "action.updated":
     case "action.deleted":
@@ -137,6 +138,8 @@ export function describeEvent(envelope: Pick<EventEnvelope, "type" | "data">): s
       return `${runWords(event.data.run)} was not approved`;
     case "action.run.expired":
       return `${runWords(event.data.run)} expired without a second approval`;
+    case "action.run.interrupted":
+      return `${runWords(event.data.run)} was interrupted (the server stopped mid-call); its outcome is unknown`;
     case "action.created":
       return `Action “${event.data.action.name}” configured`;
     case "action.updated":

@@ -248,6 +248,17 @@ describe("retries", () => {
   });
 });
 
+describe("outbound policy", () => {
+  it("refuses a channel pointing at a metadata or link-local address, naming the field", async () => {
+    const rollout = await makeRollout();
+    await expect(createChannel(admin.principal, rollout.id, { kind: "SLACK", name: "x", webhookUrl: "http://169.254.169.254/latest/meta-data/", forRehearsals: false, enabled: true })).rejects.toMatchObject({
+      status: 400,
+      fields: { webhookUrl: [expect.stringContaining("metadata")] },
+    });
+    await expect(createChannel(admin.principal, rollout.id, { kind: "PAGERDUTY", name: "x", routingKey: "k", apiUrl: "http://metadata.google.internal/", forRehearsals: false, enabled: true })).rejects.toMatchObject({ status: 400, fields: { apiUrl: expect.any(Array) } });
+  });
+});
+
 describe("send test", () => {
   it("sends one message now and reports the channel's answer", async () => {
     const rollout = await makeRollout();

@@ -32,7 +32,8 @@ export function applyRolloutEvent(state: RolloutState, envelope: EventEnvelope):
     case "action.run.approved":
     case "action.run.finished":
     case "action.run.rejected":
-    case "action.run.expired": {
+    case "action.run.expired":
+    case "action.run.interrupted": {
       const withRun = { ...next, actionRuns: upsertRun(state.actionRuns, event.data.run) };
       // A successful rollback also ended the rollout.
       const { rollout, phases } = event.data;

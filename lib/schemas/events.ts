@@ -54,6 +54,8 @@ export const EVENT_PAYLOADS = {
   "action.run.finished": runPayload,
   "action.run.rejected": runPayload,
   "action.run.expired": runPayload,
+  // The reaper found the run past its deadline (the server stopped mid-call): outcome unknown.
+  "action.run.interrupted": runPayload,
   "tile.created": z.object({ tile: view<TileView>(), publicSummary }),
   "tile.updated": z.object({ tile: view<TileView>(), changed: z.array(z.string()), publicSummary }),
   "tile.deleted": z.object({ tileId: z.string(), key: z.string(), publicSummary }),
