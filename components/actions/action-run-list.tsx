@@ -11,6 +11,8 @@ export const RUN_STATUS_STYLE: Record<ActionRunView["status"], string> = {
   EXPIRED: "bg-slate-200 text-slate-700",
   REJECTED: "bg-slate-200 text-slate-700",
   DRY_RUN: "bg-slate-200 text-slate-700",
+  // The outcome is unknown (the server stopped mid-call): a warning, someone must check the target.
+  INTERRUPTED: "bg-amber-100 text-warn",
 };
 
 export const RUN_STATUS_LABEL: Record<ActionRunView["status"], string> = {
@@ -21,6 +23,7 @@ export const RUN_STATUS_LABEL: Record<ActionRunView["status"], string> = {
   EXPIRED: "expired",
   REJECTED: "rejected",
   DRY_RUN: "dry run",
+  INTERRUPTED: "interrupted",
 };
 
 /** A pending approval whose window has passed shows as expired even before anyone tries to approve it. */

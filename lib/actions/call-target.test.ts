@@ -33,24 +33,43 @@ async function closedPort(): Promise<number> {
 const post = (url: string, headers: Record<string, string> = {}) => ({ method: "POST", url, headers: { "Content-Type": "application/json", ...headers }, body: "{}" });
 
 describe("callTarget", () => {
-  it("retries a 5xx with the same idempotency key and succeeds", async () => {
+  it("does not retry a 5xx or a dropped connection the target may have acted on, unless it is declared idempotent", async () => {
+    let calls = 0;
+    const dropping = await serve((req) => {
+      calls++;
+      // Reads the whole request, then drops the connection without answering.
+      req.resume();
+      req.on("end", () => req.socket.destroy());
+    });
+    expect(await callTarget(post(dropping), { timeoutMs: 2000, secrets: [], backoffMs: 1 })).toMatchObject({ ok: false, attempts: 1 });
+    expect(calls).toBe(1);
+    let failing = 0;
+    const fiveHundred = await serve((_req, res) => void (failing++, res.writeHead(502).end("bad gateway")));
+    expect(await callTarget(post(fiveHundred), { timeoutMs: 2000, secrets: [], backoffMs: 1 })).toMatchObject({ ok: false, status: 502, attempts: 1 });
+    expect(failing).toBe(1);
+    calls = 0;
+    expect(await callTarget(post(dropping), { timeoutMs: 2000, secrets: [], backoffMs: 1, targetIdempotent: true })).toMatchObject({ ok: false, attempts: 3 });
+    expect(calls).toBe(3);
+  });
+
+  it("retries a 5xx of an idempotent target with the same idempotency key and succeeds", async () => {
     const seen: (string | undefined)[] = [];
     const url = await serve((req, res) => {
       seen.push(req.headers["idempotency-key"] as string | undefined);
       res.writeHead(seen.length === 1 ? 503 : 200, { "content-type": "application/json" }).end(JSON.stringify({ attempt: seen.length }));
     });
-    const outcome = await callTarget(post(url, { "Idempotency-Key": "k-1" }), { timeoutMs: 2000, secrets: [], backoffMs: 1 });
+    const outcome = await callTarget(post(url, { "Idempotency-Key": "k-1" }), { timeoutMs: 2000, secrets: [], backoffMs: 1, targetIdempotent: true });
     expect(outcome).toMatchObject({ ok: true, status: 200, attempts: 2, error: null, excerpt: '{"attempt":2}' });
     expect(seen).toEqual(["k-1", "k-1"]);
   });
 
-  it("stops after three attempts of 5xx and says what the target answered", async () => {
+  it("stops after three attempts of 5xx of an idempotent target and says what the target answered", async () => {
     let calls = 0;
     const url = await serve((_req, res) => {
       calls++;
       res.writeHead(500).end("boom");
     });
-    const outcome = await callTarget(post(url), { timeoutMs: 2000, secrets: [], backoffMs: 1 });
+    const outcome = await callTarget(post(url), { timeoutMs: 2000, secrets: [], backoffMs: 1, targetIdempotent: true });
     expect(outcome).toMatchObject({ ok: false, status: 500, attempts: 3, error: "The target answered HTTP 500 after 3 attempts", excerpt: "boom" });
     expect(calls).toBe(3);
   });

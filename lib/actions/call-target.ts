@@ -1,16 +1,21 @@
 import { connect } from "node:net";
+import { outboundFetch, outboundLookup, outboundUrlProblem } from "@/lib/net/outbound-policy";
 import { scrubSecrets, type OutboundRequest } from "./request";
 
-// The one outbound HTTP call an action makes: a timeout per attempt, at most `attempts` tries, retrying only
-// when the request did not get an answer because of the network (connection refused, reset, DNS) or when the
-// target answered 5xx. A timeout is not retried: the target may still be applying the request, and during an
-// incident a hung endpoint should fail fast and visibly rather than hang three times. The Idempotency-Key
-// header (set by buildRequest) makes the retries safe for targets that honour it.
+// The one outbound HTTP call an action makes: a timeout per attempt, at most `attempts` tries. It retries only
+// when the request cannot have reached the target (connection refused, host not found, DNS, no route): a
+// target that read the request and then dropped the connection or answered 5xx may have applied it, so a
+// retry could apply it twice. An action whose target is declared idempotent (it honours the Idempotency-Key
+// that buildRequest sets) is also retried after a reset or a 5xx. A timeout is never retried: the target may
+// still be applying the request, and during an incident a hung endpoint should fail fast and visibly.
 //
 // Nothing here logs, and what it returns is scrubbed of secret values: error messages never include the URL
 // or headers, and the response excerpt is bounded.
 
 export const EXCERPT_BYTES = 2048;
+/** Tries per call, and the backoff unit between them (the reaper's deadline is derived from these). */
+export const CALL_ATTEMPTS = 3;
+export const CALL_BACKOFF_MS = 250;
 
 export type CallOutcome = {
   ok: boolean;
@@ -22,27 +27,37 @@ export type CallOutcome = {
   durationMs: number;
 };
 
-export type CallOptions = { timeoutMs: number; secrets: string[]; attempts?: number; backoffMs?: number };
+export type CallOptions = {
+  timeoutMs: number;
+  secrets: string[];
+  attempts?: number;
+  backoffMs?: number;
+  /** The target applies a repeated Idempotency-Key once: a reset or a 5xx may be retried too. */
+  targetIdempotent?: boolean;
+};
+
+/** Failures that happen before a request can be sent: retrying these cannot repeat anything. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 
 export async function callTarget(request: OutboundRequest, options: CallOptions): Promise<CallOutcome> {
-  const maxAttempts = options.attempts ?? 3;
-  const backoffMs = options.backoffMs ?? 250;
+  const maxAttempts = options.attempts ?? CALL_ATTEMPTS;
+  const backoffMs = options.backoffMs ?? CALL_BACKOFF_MS;
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const scrub = (text: string) => scrubSecrets(text, options.secrets);
 
   for (let attempt = 1; ; attempt++) {
     try {
-      const response = await fetch(request.url, {
+      // Under the outbound policy (lib/net/outbound-policy.ts), which never follows a redirect: a redirect
+      // could carry the credentials to another host, so it is the answer instead.
+      const response = await outboundFetch(request.url, {
         method: request.method,
         headers: request.headers,
-        body: request.body ?? undefined,
-        // A redirect could carry the credentials to another host: treat it as the answer instead.
-        redirect: "manual",
+        body: request.body,
         signal: AbortSignal.timeout(options.timeoutMs),
       });
       const excerpt = await readExcerpt(response, options.secrets);
-      if (response.status >= 500 && attempt < maxAttempts) {
+      if (response.status >= 500 && options.targetIdempotent && attempt < maxAttempts) {
         await sleep(backoffMs * attempt);
         continue;
       }
@@ -59,7 +74,10 @@ export async function callTarget(request: OutboundRequest, options: CallOptions)
           durationMs: elapsed(),
         };
       }
-      if (attempt < maxAttempts) {
+      if (errorCode(error) === "EOUTBOUNDBLOCKED") {
+        return { ok: false, status: null, excerpt: null, error: scrub(`Not called: ${(error as Error).message}`), attempts: attempt, durationMs: elapsed() };
+      }
+      if (attempt < maxAttempts && (options.targetIdempotent || NOT_SENT_CODES.has(errorCode(error) ?? ""))) {
         await sleep(backoffMs * attempt);
         continue;
       }
@@ -124,9 +142,14 @@ function isTimeout(error: unknown): boolean {
   return error instanceof Error && (error.name === "TimeoutError" || (error.cause instanceof Error && error.cause.name === "TimeoutError"));
 }
 
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { cause?: { code?: unknown } })?.cause?.code ?? (error as { code?: unknown })?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
 /** "connection refused", "ECONNRESET", "host not found": the cause without the address. */
 function networkReason(error: unknown): string {
-  const code = (error as { cause?: { code?: unknown } })?.cause?.code ?? (error as { code?: unknown })?.code;
+  const code = errorCode(error);
   const known: Record<string, string> = {
     ECONNREFUSED: "connection refused",
     ECONNRESET: "connection reset",
@@ -137,6 +160,7 @@ function networkReason(error: unknown): string {
     UND_ERR_SOCKET: "connection closed",
     ETIMEDOUT: "connect timed out",
   };
+  if (code === "EOUTBOUNDBLOCKED") return (error as { cause?: Error }).cause?.message ?? (error as Error).message;
   if (typeof code === "string") return known[code] ?? code;
   // fetch refuses some requests itself ("bad port"); say so, but never echo anything that holds the address.
   const message = (error as { cause?: { message?: unknown } })?.cause?.message;
@@ -157,8 +181,10 @@ export function checkReachable(url: string, timeoutMs: number): Promise<Reachabi
   const port = Number(target.port || (target.protocol === "https:" ? 443 : 80));
   const host = target.hostname.replace(/^\[(.*)\]$/, "$1");
   const started = performance.now();
+  const blocked = outboundUrlProblem(url);
+  if (blocked) return Promise.resolve({ reachable: false, latencyMs: null, error: `blocked by the outbound policy: ${blocked}` });
   return new Promise((resolve) => {
-    const socket = connect({ host, port });
+    const socket = connect({ host, port, lookup: outboundLookup() });
     const done = (result: Reachability) => {
       socket.destroy();
       resolve(result);

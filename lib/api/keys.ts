@@ -25,3 +25,9 @@ export const metricKeys = {
 export const shareKeys = {
   byRollout: (rolloutId: string) => ["share-links", rolloutId] as const,
 };
+
+export const peopleKeys = {
+  users: () => ["people", "users"] as const,
+  invitations: () => ["people", "invitations"] as const,
+  tokens: () => ["people", "tokens"] as const,
+};

@@ -164,7 +164,7 @@ describe("running", () => {
     expect((await requestActionRun(commander.principal, action.id, { reason: "down?", params: {}, idempotencyKey: "down-1" })).replayed).toBe(true);
   });
 
-  it("retries a 5xx and records the attempts", async () => {
+  it("retries a 5xx of a target declared idempotent and records the attempts", async () => {
     let calls = 0;
     const flaky = createServer((_req, res) => {
       calls++;
@@ -172,7 +172,7 @@ describe("running", () => {
     });
     extraServers.push(flaky);
     await new Promise<void>((resolve) => flaky.listen(0, "127.0.0.1", resolve));
-    const { action } = await newAction(rollbackInput(`http://127.0.0.1:${(flaky.address() as AddressInfo).port}`));
+    const { action } = await newAction({ ...rollbackInput(`http://127.0.0.1:${(flaky.address() as AddressInfo).port}`), targetIdempotent: true });
     const { run } = await requestActionRun(commander.principal, action.id, { reason: "flaky", params: {} });
     expect(run).toMatchObject({ status: "SUCCEEDED", attempts: 2, responseStatus: 200, responseExcerpt: '{"ok":true}' });
     expect(calls).toBe(2);

@@ -8,6 +8,7 @@ import { can, canRunAction } from "@/lib/auth/permissions";
 import { callTarget, checkReachable, type Reachability } from "@/lib/actions/call-target";
 import { actionConfigIssues, buildRequest, MASK, secretFragments, type HeaderEntry, type OutboundRequest } from "@/lib/actions/request";
 import { decryptSecret, encryptSecret, SecretKeyError } from "@/lib/actions/secret-box";
+import { outboundUrlProblem } from "@/lib/net/outbound-policy";
 import type {
   ActionHeaderInput,
   ActionParams,
@@ -49,6 +50,7 @@ const actionConfigSelect = {
   requiresSecondApprover: true,
   approvalWindowMinutes: true,
   timeoutMs: true,
+  targetIdempotent: true,
   createdAt: true,
   updatedAt: true,
   deletedAt: true,
@@ -69,6 +71,7 @@ export type ActionConfigView = {
   requiresSecondApprover: boolean;
   approvalWindowMinutes: number;
   timeoutMs: number;
+  targetIdempotent: boolean;
   createdAt: string;
   updatedAt: string;
 };
@@ -112,20 +115,27 @@ function toConfigView(row: ActionRow): ActionConfigView {
     requiresSecondApprover: row.requiresSecondApprover,
     approvalWindowMinutes: row.approvalWindowMinutes,
     timeoutMs: row.timeoutMs,
+    targetIdempotent: row.targetIdempotent,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
 }
 
-/** The headers to store: a secret header given without a value keeps the value stored under its name. */
-function headersToStore(existing: ActionRow | null, input: ActionHeaderInput[]) {
-  const previous = new Map(Object.entries(storedSecrets(existing?.secretHeaders ?? null)).map(([name, value]) => [name.toLowerCase(), value]));
+/**
+ * The headers to store: a secret header given without a value keeps the value stored under its name, unless
+ * the secrets are not to be kept (the URL moved to another host: they were meant for the old one).
+ */
+function headersToStore(existing: ActionRow | null, input: ActionHeaderInput[], keepSecrets = true) {
+  const previous = new Map(keepSecrets ? Object.entries(storedSecrets(existing?.secretHeaders ?? null)).map(([name, value]) => [name.toLowerCase(), value]) : []);
   const headers: Record<string, string> = {};
   const secrets: Record<string, string> = {};
   input.forEach((header, i) => {
     if (header.value === undefined) {
       const kept = header.secret ? previous.get(header.name.toLowerCase()) : undefined;
-      if (kept === undefined) throw badRequest("A header value is missing", { [`headers.${i}.value`]: ["is required"] });
+      if (kept === undefined) {
+        const why = keepSecrets ? "is required" : "is required again: the URL's host changed, and secrets are not sent to a new host unless re-entered";
+        throw badRequest(`A header value is missing: headers.${i}.value ${why}`, { [`headers.${i}.value`]: [why] });
+      }
       secrets[header.name] = kept;
     } else if (header.secret) {
       secrets[header.name] = encryptSecret(header.value, secretPurpose(header.name));
@@ -151,8 +161,11 @@ function decryptHeaders(action: ActionRow): HeaderEntry[] {
   }
 }
 
-function assertConfigValid(config: { kind: string; method: string; bodyTemplate: string | null; headers: { name: string; secret: boolean; value?: string }[] }) {
+function assertConfigValid(config: { kind: string; method: string; url: string; bodyTemplate: string | null; headers: { name: string; secret: boolean; value?: string }[] }) {
   const fields = actionConfigIssues(config);
+  // The outbound policy (lib/net/outbound-policy.ts) is applied again at call time, after DNS.
+  const problem = outboundUrlProblem(config.url);
+  if (problem) fields.url = [`is not allowed: ${problem}`];
   const names = Object.keys(fields);
   if (names.length) throw badRequest(`Invalid ${names.join(", ")}: ${fields[names[0]!]![0]}`, fields);
 }
@@ -214,6 +227,7 @@ async function insertAction(actor: Actor, rolloutId: string, input: CreateAction
         requiresSecondApprover: input.requiresSecondApprover,
         approvalWindowMinutes: input.approvalWindowMinutes,
         timeoutMs: input.timeoutMs,
+        targetIdempotent: input.targetIdempotent,
       },
       select: actionConfigSelect,
     });
@@ -230,13 +244,21 @@ export async function updateAction(principal: UserPrincipal, actionId: string, i
   assertConfigValid({
     kind: input.kind ?? current.kind,
     method: input.method ?? current.method,
+    url: input.url ?? current.url,
     bodyTemplate: input.bodyTemplate !== undefined ? input.bodyTemplate : current.bodyTemplate,
     headers: input.headers ?? view.headers,
   });
   const { result } = await changeRollout(current.rolloutId, actorOf(principal), async (tx, record) => {
     // Re-read under the rollout lock: secrets kept by name must be the ones stored now.
     const locked = await loadAction(actionId, tx);
-    const stored = input.headers ? headersToStore(locked, input.headers) : undefined;
+    // Secret headers belong to the host they were entered for: a new host needs them entered again.
+    const hostChanged = input.url !== undefined && new URL(input.url).origin !== new URL(locked.url).origin;
+    if (hostChanged && !input.headers && locked.secretHeaders) {
+      throw badRequest("The URL's host changed: give the headers again, with the secret values, or they would go to the new host", {
+        headers: ["are required with their secret values when the URL's host changes"],
+      });
+    }
+    const stored = input.headers ? headersToStore(locked, input.headers, !hostChanged) : undefined;
     const { headers: _headers, ...fields } = input;
     const row = await tx.action.update({
       where: { id: actionId },
@@ -268,7 +290,7 @@ function assertMayRun(principal: UserPrincipal, action: ActionRow) {
   if (!canRunAction(principal.role, action)) throw forbidden(`"${action.name}" can be run by ${action.allowedRoles.join(", ")} only`);
 }
 
-const runSummary = ({ request: _request, responseExcerpt: _excerpt, ...summary }: ActionRunDetailView): ActionRunView => summary;
+export const runSummary = ({ request: _request, responseExcerpt: _excerpt, ...summary }: ActionRunDetailView): ActionRunView => summary;
 
 /** Sorted keys: Postgres jsonb does not keep key order, so compare stored JSON in this form. */
 function canonical(value: unknown): string {
@@ -301,10 +323,15 @@ async function startRun(action: ActionRow, requester: Requester, run: { reason: 
       select: actionRunDetailSelect,
     });
     if (existing) {
+      // A key is the requester's own: someone else's replay must not get (or learn of) their run.
+      if ((existing.requestedBy?.id ?? null) !== requester.userId) throw conflict("This Idempotency-Key was already used by someone else for this action; use a new one");
       if (existing.reason !== run.reason || canonical(existing.params) !== canonical(run.params)) {
         throw conflict("This Idempotency-Key was already used for a different request to this action", { run: jsonify(existing) });
       }
-      return { run: existing, replayed: true };
+      if (existing.status !== "INTERRUPTED") return { run: existing, replayed: true };
+      // The server stopped during that run (lib/domain/action-reaper.ts): its outcome is unknown, so the same
+      // key may run again (the target sees the same Idempotency-Key). The old run keeps a retired key.
+      await tx.actionRun.update({ where: { id: existing.id }, data: { idempotencyKey: `${run.idempotencyKey}~interrupted~${existing.id}` } });
     }
     await loadAction(action.id, tx); // not deleted in the meantime
     const now = new Date();
@@ -336,12 +363,16 @@ async function startRun(action: ActionRow, requester: Requester, run: { reason: 
 
 /** Calls the target (outside any transaction) and records the outcome. */
 async function executeRun(action: ActionRow, runId: string, actor: Actor, request: OutboundRequest, secrets: string[]): Promise<ActionRunDetailView> {
-  const outcome = await callTarget(request, { timeoutMs: action.timeoutMs, secrets });
+  const outcome = await callTarget(request, { timeoutMs: action.timeoutMs, secrets, targetIdempotent: action.targetIdempotent });
   appMetrics().actionRuns.inc({ kind: action.kind, outcome: outcome.ok ? "succeeded" : "failed" });
   // The target has been called: recording what happened must not be lost to a passing database hiccup.
   for (let attempt = 1; ; attempt++) {
     try {
       const { result } = await changeRollout(action.rolloutId, actor, async (tx, record) => {
+        // Recorded once: a retry after a commit whose reply was lost, or a run the reaper already marked
+        // INTERRUPTED, finds it no longer RUNNING and records nothing more.
+        const current = await tx.actionRun.findUniqueOrThrow({ where: { id: runId }, select: actionRunDetailSelect });
+        if (current.status !== "RUNNING") return jsonify(current);
         const run = await tx.actionRun.update({
           where: { id: runId },
           data: {

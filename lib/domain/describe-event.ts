@@ -24,6 +24,9 @@ export function describePublicEvent(envelope: Pick<EventEnvelope, "type" | "data
       const verb = { DONE: "completed", SKIPPED: "skipped", BLOCKED: "blocked", OPEN: "reopened" }[item.state];
       return `Checklist: "${item.text}" ${verb}`;
     }
+    // Who an item is assigned to is a name: not for stakeholders.
+    case "item.assigned":
+      return null;
     case "signoff.recorded": {
       const { gateName, signature } = event.data;
       return `${gateName}: ${signature.decision === "GO" ? "GO" : "NO-GO"} (${signature.signerRole})`;
@@ -53,6 +56,7 @@ export function describePublicEvent(envelope: Pick<EventEnvelope, "type" | "data
     case "action.run.approved":
     case "action.run.rejected":
     case "action.run.expired":
+    case "action.run.interrupted":
     case "action.created":
     case "action.updated":
     case "action.deleted":
@@ -62,7 +66,15 @@ export function describePublicEvent(envelope: Pick<EventEnvelope, "type" | "data
     case "criterion.updated":
     case "share.created":
     case "share.revoked":
+    case "notification.channel_created":
+    case "notification.channel_updated":
+    case "notification.channel_deleted":
+    case "alert_token.created":
+    case "reminder.item_overdue":
+    case "reminder.gate_waiting":
       return null;
+    case "stakeholder.update":
+      return event.data.publicSummary;
     default:
       return assertNever(event);
   }
@@ -99,6 +111,10 @@ export function describeEvent(envelope: Pick<EventEnvelope, "type" | "data">): s
       if (item.state === event.data.previousState) return `Checklist: note on "${item.text}"${item.note ? `: ${item.note}` : " cleared"}`;
       return describePublicEvent(envelope) ?? "Checklist item updated";
     }
+    case "item.assigned": {
+      const { item, assignee } = event.data;
+      return assignee ? `Checklist: "${item.text}" assigned to ${assignee.name}` : `Checklist: "${item.text}" unassigned`;
+    }
     case "signoff.recorded": {
       const { gateName, signature } = event.data;
       const comment = signature.comment ? ` — “${signature.comment}”` : "";
@@ -129,6 +145,8 @@ export function describeEvent(envelope: Pick<EventEnvelope, "type" | "data">): s
       return `${runWords(event.data.run)} was not approved`;
     case "action.run.expired":
       return `${runWords(event.data.run)} expired without a second approval`;
+    case "action.run.interrupted":
+      return `${runWords(event.data.run)} was interrupted (the server stopped mid-call); its outcome is unknown`;
     case "action.created":
       return `Action “${event.data.action.name}” configured`;
     case "action.updated":
@@ -139,6 +157,17 @@ export function describeEvent(envelope: Pick<EventEnvelope, "type" | "data">): s
       return event.data.label ? `Stakeholder link “${event.data.label}” created` : "Stakeholder link created";
     case "share.revoked":
       return "Stakeholder link revoked";
+    case "notification.channel_created":
+      return `Notification channel “${event.data.channel.name}” added`;
+    case "notification.channel_updated":
+      return `Notification channel “${event.data.channel.name}” changed`;
+    case "notification.channel_deleted":
+      return `Notification channel “${event.data.name}” removed`;
+    case "alert_token.created":
+      return event.data.label ? `Alert token “${event.data.label}” created` : "Alert token created";
+    case "reminder.item_overdue":
+    case "reminder.gate_waiting":
+    case "stakeholder.update":
     case "trigger.auto_rollback":
     case "tile.created":
     case "tile.updated":

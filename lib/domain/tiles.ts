@@ -3,7 +3,8 @@ import { getDb, type DbTx } from "@/lib/db/client";
 import { actorOf, type Actor, type UserPrincipal } from "@/lib/auth/principal";
 import { can } from "@/lib/auth/permissions";
 import { tileConfigSchema, type CreateTileInput, type TileConfig, type UpdateTileInput } from "@/lib/schemas/metrics";
-import { conflict, forbidden, notFound } from "./errors";
+import { outboundUrlProblem } from "@/lib/net/outbound-policy";
+import { badRequest, conflict, forbidden, notFound } from "./errors";
 import { changeRollout } from "./events";
 import { jsonify } from "./json";
 import { tileConfigSelect, tileSelect, type TileConfigView, type TileView } from "./selects";
@@ -116,7 +117,11 @@ async function assertKeyFree(tx: DbTx, rolloutId: string, key: string, exceptTil
 
 /** Throws the ZodError itself: route handlers answer it as 400 naming the fields. */
 function parseConfig(input: unknown): TileConfig {
-  return tileConfigSchema.parse(input);
+  const config = tileConfigSchema.parse(input);
+  // The same outbound policy the poller applies at call time, said at once (after DNS it is checked again).
+  const problem = config.sourceUrl ? outboundUrlProblem(config.sourceUrl) : null;
+  if (problem) throw badRequest(`Invalid sourceUrl: ${problem}`, { sourceUrl: [`is not allowed: ${problem}`] });
+  return config;
 }
 
 function safeJson(text: string): unknown {

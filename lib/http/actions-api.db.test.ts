@@ -237,6 +237,17 @@ describe("runs over HTTP", () => {
     expect(target.adminCalls().filter((c) => c.idempotencyKey === "http-retry-1")).toHaveLength(1);
   });
 
+  it("keeps Idempotency-Keys per user: another user's replay of a key is a 409 without the first user's run", async () => {
+    const r = await rolloutWithActions();
+    const body = { reason: "custom", params: { percentage: 20 } };
+    const first = await call(runRoute, "POST", "/", { id: r.traffic.id }, { body, headers: { "Idempotency-Key": "per-user-1" }, auth: commander.apiToken });
+    expect(first.status).toBe(201);
+    const other = await call(runRoute, "POST", "/", { id: r.traffic.id }, { body, headers: { "Idempotency-Key": "per-user-1" }, auth: admin.apiToken });
+    expect(other.status).toBe(409);
+    expect(JSON.stringify(other.body)).not.toContain(first.body.run.id);
+    expect(target.adminCalls().filter((c) => c.idempotencyKey === "per-user-1")).toHaveLength(1);
+  });
+
   it("answers a target that is down with 502, a clear message and the one failed run", async () => {
     const r = await rolloutWithActions();
     const closed = createServer();
@@ -275,6 +286,45 @@ describe("runs over HTTP", () => {
     const forViewer = await call(listRunsRoute, "GET", "/", { id: r.id }, { auth: viewer.apiToken });
     expect(forViewer.body.runs[0]).toMatchObject({ reason: "listing" });
     expect(forViewer.body.runs[0]).not.toHaveProperty("request");
+  });
+});
+
+describe("outbound calls and secrets", () => {
+  it("asks for the secret headers again when an action's URL moves to another host, and never sends them there", async () => {
+    const r = await rolloutWithActions();
+    const as = { auth: admin.apiToken };
+    const moved = await call(patchActionRoute, "PATCH", "/", { id: r.rollback.id }, { body: { url: `${echoUrl}/echo` }, ...as });
+    expect(moved.status).toBe(400);
+    expect(Object.keys(moved.body.error.fields)).toEqual(["headers"]);
+    const keptByName = await call(patchActionRoute, "PATCH", "/", { id: r.rollback.id }, { body: { url: `${echoUrl}/echo`, headers: [{ name: "Authorization", secret: true }] }, ...as });
+    expect(keptByName.status).toBe(400);
+    expect(Object.keys(keptByName.body.error.fields)).toEqual(["headers.0.value"]);
+    // The same host, another path: the secrets stay.
+    const samePlace = new URL(target.url);
+    const renamed = await call(patchActionRoute, "PATCH", "/", { id: r.rollback.id }, { body: { url: `${samePlace.origin}/api/admin/rollback?again=1` }, ...as });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.action.headers).toContainEqual({ name: "Authorization", value: "••••", secret: true });
+    // Re-entered for the new host: accepted, and that is what the new host receives.
+    const reentered = await call(patchActionRoute, "PATCH", "/", { id: r.rollback.id }, { body: { url: `${echoUrl}/echo`, headers: [{ name: "Authorization", value: "Bearer for-the-echo-host", secret: true }] }, ...as });
+    expect(reentered.status).toBe(200);
+  });
+
+  it("refuses link-local, metadata and credential-carrying URLs for actions and tiles, naming the field", async () => {
+    const r = await rolloutWithActions();
+    const as = { auth: admin.apiToken };
+    for (const url of ["http://169.254.169.254/latest/meta-data/", "http://[fd00:ec2::254]/latest", "http://metadata.google.internal/computeMetadata/v1/", "http://10.0.0.5/rollback"]) {
+      const created = await call(createActionRoute, "POST", "/", { id: r.id }, { body: actionBody("CUSTOM", url, { name: `Bad ${url}` }), ...as });
+      expect(created.status, url).toBe(400);
+      expect(Object.keys(created.body.error.fields), url).toEqual(["url"]);
+      const patched = await call(patchActionRoute, "PATCH", "/", { id: r.rollback.id }, { body: { url, headers: [{ name: "Authorization", value: "x", secret: true }] }, ...as });
+      expect(patched.status, url).toBe(400);
+    }
+    const { POST: createTileRoute } = await import("@/app/api/v1/rollouts/[id]/tiles/route");
+    for (const sourceUrl of ["http://169.254.169.254/metrics", "http://user:pw@127.0.0.1:9/metrics", "http://metadata.google.internal/metrics"]) {
+      const tile = await call(createTileRoute, "POST", "/", { id: r.id }, { body: { key: `t${Math.random().toString(36).slice(2, 7)}`, label: "Bad", sourceKind: "SCRAPE", sourceUrl, query: "up" }, ...as });
+      expect(tile.status, sourceUrl).toBe(400);
+      expect(Object.keys(tile.body.error.fields), sourceUrl).toEqual(["sourceUrl"]);
+    }
   });
 });
 

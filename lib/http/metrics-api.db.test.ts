@@ -181,6 +181,17 @@ describe("POST /api/v1/metrics (push)", () => {
     expect(await getDb().metricSample.count({ where: { tileId: queueTileId } })).toBe(before);
   });
 
+  it("rejects samples older than a week (0001-01-01 included), and takes one from an hour ago", async () => {
+    const before = await getDb().metricSample.count({ where: { tileId: queueTileId } });
+    for (const at of ["0001-01-01T00:00:00Z", new Date(Date.now() - 8 * 86_400_000).toISOString()]) {
+      const res = await push({ rolloutId, samples: [{ key: "queue_depth", value: 1, at }] });
+      expect(res.status, at).toBe(400);
+      expect(res.body.error?.fields, at).toEqual({ "samples.0.at": ["is more than 7 days in the past"] });
+    }
+    expect(await getDb().metricSample.count({ where: { tileId: queueTileId } })).toBe(before);
+    expect((await push({ rolloutId, samples: [{ key: "queue_depth", value: 1, at: new Date(Date.now() - 3_600_000).toISOString() }] })).status).toBe(202);
+  });
+
   it("validates the body and checks the caller", async () => {
     expect((await push({ samples: [{ key: "queue_depth", value: 1 }] })).body.error?.fields).toHaveProperty("rolloutId");
     expect((await push({ rolloutId, samples: [] })).body.error?.fields).toHaveProperty("samples");

@@ -79,6 +79,20 @@ describe("queryPrometheusInstant", () => {
 });
 
 describe("scrapeMetricsPage", () => {
+  it("does not follow a redirect (once, one to the app's own port returned a value), nor read a metadata address", async () => {
+    const redirecting = createServer((_req, res) => res.writeHead(302, { location: `${base}/metrics` }).end());
+    await new Promise<void>((resolve) => redirecting.listen(0, "127.0.0.1", resolve));
+    replies = { "/metrics": { status: 200, body: "up 1\n", type: "text/plain" } };
+    const before = seen.length;
+    try {
+      await expect(scrapeMetricsPage(`http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/metrics`, { timeoutMs: 2000 })).rejects.toThrow(/redirect/);
+      expect(seen.length).toBe(before);
+    } finally {
+      await new Promise((resolve) => redirecting.close(resolve));
+    }
+    await expect(scrapeMetricsPage("http://169.254.169.254/metrics", { timeoutMs: 2000 })).rejects.toThrow(/blocked by the outbound policy/);
+  });
+
   it("parses the exposition", async () => {
     replies = { "/metrics": { status: 200, type: "text/plain", body: "# TYPE up gauge\nup 1\nhttp_requests_total{status=\"5xx\"} 7\n" } };
     expect(await scrapeMetricsPage(`${base}/metrics`, { timeoutMs: 2000 })).toEqual([

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { outboundFetch } from "@/lib/net/outbound-policy";
 import { parsePrometheusTextDetailed } from "./prom-text";
 import type { Sample } from "./sample";
 
@@ -20,12 +21,17 @@ export type SourceOptions = { timeoutMs: number; fetch?: FetchLike };
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 async function get(url: string, accept: string, opts: SourceOptions): Promise<{ status: number; text: string }> {
-  const doFetch = opts.fetch ?? fetch;
+  // Under the outbound policy (lib/net/outbound-policy.ts): no redirects, no metadata or link-local addresses.
+  const doFetch: FetchLike = opts.fetch ?? ((input, init) => outboundFetch(input, { headers: init.headers as Record<string, string>, signal: init.signal ?? undefined }));
   let response: Response;
   try {
-    response = await doFetch(url, { headers: { accept }, signal: AbortSignal.timeout(opts.timeoutMs), redirect: "follow", cache: "no-store" });
+    response = await doFetch(url, { headers: { accept }, signal: AbortSignal.timeout(opts.timeoutMs), redirect: "manual", cache: "no-store" });
   } catch (error) {
     throw new SourceError(describeFetchError(error, opts.timeoutMs));
+  }
+  if (response.status >= 300 && response.status < 400) {
+    await response.body?.cancel();
+    throw new SourceError(`answered a redirect (HTTP ${response.status}); redirects are not followed`);
   }
   const declared = Number(response.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) {
@@ -44,6 +50,9 @@ async function get(url: string, accept: string, opts: SourceOptions): Promise<{ 
 
 function describeFetchError(error: unknown, timeoutMs: number): string {
   if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) return `timed out after ${timeoutMs} ms`;
+  if (error instanceof Error && error.name === "OutboundBlockedError") return error.message;
+  const code = (error as { code?: unknown }).code;
+  if (error instanceof Error && typeof code === "string") return `cannot connect: ${error.message}`;
   const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
   if (cause && typeof cause.message === "string") return `cannot connect: ${cause.message}`;
   return error instanceof Error ? error.message : String(error);

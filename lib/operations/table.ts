@@ -15,8 +15,11 @@ import { createRolloutFromDraft, getRolloutState, listRollouts } from "@/lib/dom
 import { getRolloutReport, importRunbook } from "@/lib/domain/runbooks";
 import { recordSignOff } from "@/lib/domain/signoffs";
 import { createTile, deleteTile, listTileConfigs, updateTile } from "@/lib/domain/tiles";
-import { createApiToken, createShareToken, listShareTokens, revokeShareToken } from "@/lib/domain/tokens";
-import { publishEvents, publishVolatile } from "@/lib/realtime/publisher";
+import { createApiToken, createShareToken, listOwnApiTokens, listShareTokens, revokeOwnApiToken, revokeShareToken } from "@/lib/domain/tokens";
+import { acceptInvitation, createInvitation, listInvitations, revokeInvitation } from "@/lib/domain/invitations";
+import { changeOwnPassword, createUserAsAdmin, getUser, listUsers, updateUser } from "@/lib/domain/users";
+import { can } from "@/lib/auth/permissions";
+import { emitUnloggedEvent, publishVolatile } from "@/lib/realtime/publisher";
 import { exportRunbookMarkdown } from "@/lib/runbook/export-markdown";
 import { approveActionRunSchema, createActionSchema, dryRunActionSchema, idempotencyKeySchema, rejectActionRunSchema, runActionSchema, updateActionSchema } from "@/lib/schemas/actions";
 import { updateItemSchema } from "@/lib/schemas/checklist";
@@ -27,7 +30,9 @@ import { abortRolloutSchema, pausePhaseSchema, promotePhaseSchema, resumePhaseSc
 import { importRunbookSchema } from "@/lib/schemas/import-plan";
 import { runbookDraftSchema } from "@/lib/schemas/runbook";
 import { createShareLinkSchema } from "@/lib/schemas/share";
+import { acceptInvitationSchema, changePasswordSchema, createInvitationSchema, createTokenSchema, createUserSchema, updateUserSchema } from "@/lib/schemas/users";
 import { recordSignOffSchema } from "@/lib/schemas/signoff";
+import { notificationOperations } from "./notifications";
 import { buildOpenApiDocument, type OpenApiDocument } from "./openapi";
 import { defineOperation as op, Reply, type Operation } from "./operation";
 
@@ -68,12 +73,6 @@ const benchEmitSchema = z.union([
   z.object({ live: z.object({ rolloutId: z.string(), channel: z.string(), payload: z.unknown() }).strict() }).strict(),
 ]);
 
-const createTokenSchema = z
-  .object({
-    name: z.string().trim().min(1, "is required").max(100),
-    expiresInDays: z.number().int().min(1).max(365).optional(),
-  })
-  .strict();
 
 export const operations = {
   "health.get": op({
@@ -484,6 +483,110 @@ export const operations = {
       return createApiToken(caller.userId, body.name, { expiresAt });
     },
   }),
+  "tokens.list": op({
+    method: "GET",
+    path: "/api/v1/tokens",
+    summary: "The caller's own API tokens with last use and expiry; never the tokens themselves.",
+    access: { permission: "rollout.read" },
+    run: async ({ caller }) => ({ tokens: await listOwnApiTokens(caller.userId) }),
+  }),
+  "tokens.revoke": op({
+    method: "DELETE",
+    path: "/api/v1/tokens/{id}",
+    summary: "Revoke one of the caller's own tokens: it answers 401 from now on and its open sockets are closed (someone else's token is a 404).",
+    access: { permission: "rollout.read" },
+    params: byId,
+    run: async ({ caller, params }) => ({ token: await revokeOwnApiToken(caller, params.id) }),
+  }),
+
+  // People (lib/domain/users.ts, invitations.ts): accounts, roles, deactivation, invitations, one's password.
+  "users.list": op({
+    method: "GET",
+    path: "/api/v1/users",
+    summary: "Everyone with an account, active first (admins).",
+    access: { permission: "user.manage" },
+    run: async () => ({ users: await listUsers() }),
+  }),
+  "users.create": op({
+    method: "POST",
+    path: "/api/v1/users",
+    summary: "An account with a password the admin hands over (admins); invitations let people choose their own.",
+    access: { permission: "user.manage" },
+    body: createUserSchema,
+    status: 201,
+    run: async ({ body }) => ({ user: await createUserAsAdmin(body) }),
+  }),
+  "users.get": op({
+    method: "GET",
+    path: "/api/v1/users/{id}",
+    summary: "One user: admins see anyone, everyone else only themself.",
+    access: { permission: "rollout.read" },
+    params: byId,
+    run: async ({ caller, params }) => {
+      if (caller.userId !== params.id && !can(caller.role, "user.manage")) throw forbidden("Only an admin can see other people's accounts");
+      return { user: await getUser(params.id) };
+    },
+  }),
+  "users.update": op({
+    method: "PATCH",
+    path: "/api/v1/users/{id}",
+    summary: "`{ role?, name?, active? }` (admins, not on themselves). Deactivating ends the user's sessions, API tokens and sockets at once.",
+    access: { permission: "user.manage" },
+    params: byId,
+    body: updateUserSchema,
+    run: async ({ caller, params, body }) => ({ user: await updateUser(caller, params.id, body) }),
+  }),
+  "invitations.list": op({
+    method: "GET",
+    path: "/api/v1/invitations",
+    summary: "Invitations with their state (pending, used, expired, revoked); never the links (admins).",
+    access: { permission: "user.manage" },
+    run: async () => ({ invitations: await listInvitations() }),
+  }),
+  "invitations.create": op({
+    method: "POST",
+    path: "/api/v1/invitations",
+    summary: "`{ email, role, name?, expiresInHours? }`: a single-use link to set a password, in this response only (admins).",
+    access: { permission: "user.manage" },
+    body: createInvitationSchema,
+    status: 201,
+    run: async ({ caller, body, url }) => {
+      const { invitation, path } = await createInvitation(caller, body);
+      return { invitation, url: new URL(path, process.env.NEXTAUTH_URL ?? url ?? "http://localhost").toString() };
+    },
+  }),
+  "invitations.revoke": op({
+    method: "DELETE",
+    path: "/api/v1/invitations/{id}",
+    summary: "Revoke an unused invitation: its link is a 404 from now on (admins).",
+    access: { permission: "user.manage" },
+    params: byId,
+    run: async ({ params }) => ({ invitation: await revokeInvitation(params.id) }),
+  }),
+  "invitations.accept": op({
+    method: "POST",
+    path: "/api/v1/invitations/accept",
+    summary: "`{ token, name, password, email? }`: uses an invitation (or the first-run setup link, which also needs `email`) once and creates the account. The link is the credential; a used, revoked or expired one is a 404.",
+    access: { public: true },
+    body: acceptInvitationSchema,
+    status: 201,
+    run: async ({ body }) => ({ user: await acceptInvitation(body) }),
+  }),
+  "me.changePassword": op({
+    method: "POST",
+    path: "/api/v1/me/password",
+    summary: "`{ currentPassword, newPassword }` from a browser session: every other session of the caller ends.",
+    access: { permission: "rollout.read" },
+    body: changePasswordSchema,
+    run: async ({ caller, body }) => {
+      if (caller.via !== "session") throw forbidden("Change your password from a signed-in browser session");
+      await changeOwnPassword(caller, body);
+      return { ok: true };
+    },
+  }),
+
+  // Notifications out, alerts in (lib/operations/notifications.ts).
+  ...notificationOperations,
 
   "openapi.get": op({
     method: "GET",
@@ -502,7 +605,7 @@ export const operations = {
     internal: true,
     run: async ({ body }) => {
       if (process.env.WARROOM_BENCH !== "1") throw notFound("Route");
-      if ("envelope" in body) publishEvents([body.envelope]);
+      if ("envelope" in body) emitUnloggedEvent(body.envelope);
       else publishVolatile(body.live.rolloutId, body.live.channel, body.live.payload);
       return { ok: true };
     },

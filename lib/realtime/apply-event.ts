@@ -32,13 +32,15 @@ export function applyRolloutEvent(state: RolloutState, envelope: EventEnvelope):
     case "action.run.approved":
     case "action.run.finished":
     case "action.run.rejected":
-    case "action.run.expired": {
+    case "action.run.expired":
+    case "action.run.interrupted": {
       const withRun = { ...next, actionRuns: upsertRun(state.actionRuns, event.data.run) };
       // A successful rollback also ended the rollout.
       const { rollout, phases } = event.data;
       return rollout && phases ? applyRolloutChange(withRun, { rollout, phases }) : withRun;
     }
     case "item.updated":
+    case "item.assigned":
       return { ...next, items: replaceItem(state.items, event.data.item) };
     case "signoff.recorded": {
       const signature = event.data.signature;
@@ -79,6 +81,15 @@ export function applyRolloutEvent(state: RolloutState, envelope: EventEnvelope):
       const { phaseId, verdict, verdictAt } = event.data;
       return { ...next, phases: state.phases.map((phase) => (phase.id === phaseId ? { ...phase, verdict, verdictAt } : phase)) };
     }
+    // Notification configuration and reminders are not part of the war room's state.
+    case "notification.channel_created":
+    case "notification.channel_updated":
+    case "notification.channel_deleted":
+    case "alert_token.created":
+    case "reminder.item_overdue":
+    case "reminder.gate_waiting":
+    case "stakeholder.update":
+      return next;
     default:
       return assertNever(event);
   }

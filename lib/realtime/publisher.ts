@@ -7,7 +7,14 @@ import type { EventEnvelope } from "@/lib/schemas/events";
 export type PublishEvents = (events: EventEnvelope[]) => void;
 export type PublishVolatile = (rolloutId: string, channel: string, payload: unknown) => void;
 
-type Realtime = { publishEvents: PublishEvents; publishVolatile: PublishVolatile };
+type Realtime = {
+  publishEvents: PublishEvents;
+  publishVolatile: PublishVolatile;
+  /** The benchmark's baseline: an envelope that is in no log, emitted the way events are but outside their seq order. */
+  emitUnloggedEvent?: (envelope: EventEnvelope) => void;
+  /** Re-check (close or demote) every open socket of this user, on every process. */
+  recheckUserSockets?: (userId: string) => void;
+};
 type RealtimeGlobal = typeof globalThis & { __warroomRealtime?: Realtime };
 
 export function registerRealtime(realtime: Realtime | undefined): void {
@@ -20,6 +27,15 @@ export function publishEvents(events: EventEnvelope[]): void {
   (globalThis as RealtimeGlobal).__warroomRealtime?.publishEvents(events);
 }
 
+export function emitUnloggedEvent(envelope: EventEnvelope): void {
+  (globalThis as RealtimeGlobal).__warroomRealtime?.emitUnloggedEvent?.(envelope);
+}
+
 export function publishVolatile(rolloutId: string, channel: string, payload: unknown): void {
   (globalThis as RealtimeGlobal).__warroomRealtime?.publishVolatile(rolloutId, channel, payload);
+}
+
+/** A user's role, sessions or tokens changed (lib/auth/invalidate.ts): their open sockets are re-checked at once. */
+export function recheckUserSockets(userId: string): void {
+  (globalThis as RealtimeGlobal).__warroomRealtime?.recheckUserSockets?.(userId);
 }

@@ -101,6 +101,14 @@ describe("quoteBlock / readQuote", () => {
     expect(inQuote(note, 2)).toBe(note);
   });
 
+  it("never writes raw HTML from a note, and still reads the note back exactly", () => {
+    const note = "<script>alert(1)</script>\n<img src=x onerror=alert(1)>\n<!-- c -->\na < b && c &lt; d &amp; e";
+    const written = quoteBlock(note);
+    expect(written).not.toMatch(/<[A-Za-z/!?]/);
+    expect(inQuote(note, 0)).toBe(note);
+    expect(inQuote(note, 1)).toBe(note);
+  });
+
   it("reads back random notes exactly", () => {
     for (let run = 0; run < 500; run++) {
       const text = randomText(30);

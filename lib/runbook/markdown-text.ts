@@ -96,9 +96,15 @@ export function readInline(nodes: readonly PhrasingContent[]): string {
   return nodes.map((node) => (node.type === "html" && BR.test(node.value) ? "\n" : inlineText([node]))).join("");
 }
 
-/** `text` as a blockquote, every line prefixed (`indent` is the list item's content indentation). */
+// Raw HTML in a note or the description must not reach the Markdown as HTML (a viewer that renders it would run
+// it): a "<" that could open a tag, comment or directive is written as "&lt;", and an "&" that would otherwise
+// read back as one of the two entities decodeQuoted knows is written as "&amp;", so the text reads back exactly.
+const encodeQuoted = (text: string) => text.replace(/&(?=(?:lt|amp);)/g, "&amp;").replace(/<(?=[A-Za-z/!?])/g, "&lt;");
+const decodeQuoted = (text: string) => text.replace(/&(lt|amp);/g, (_m, name: string) => (name === "lt" ? "<" : "&"));
+
+/** `text` as a blockquote, every line prefixed (`indent` is the list item's content indentation); HTML escaped. */
 export function quoteBlock(text: string, indent = ""): string {
-  return text
+  return encodeQuoted(text)
     .split("\n")
     .map((line) => (line.length > 0 ? `${indent}> ${line}` : `${indent}>`))
     .join("\n");
@@ -109,10 +115,12 @@ export function readQuote(node: Blockquote, source: string): string {
   const start = node.position?.start.offset;
   const end = node.position?.end.offset;
   if (start === undefined || end === undefined) return "";
-  return source
-    .slice(start, end)
-    .split("\n")
-    .map((line) => line.replace(/^[ \t]*> ?/, ""))
-    .join("\n");
+  return decodeQuoted(
+    source
+      .slice(start, end)
+      .split("\n")
+      .map((line) => line.replace(/^[ \t]*> ?/, ""))
+      .join("\n"),
+  );
 }
 

@@ -49,6 +49,8 @@ const actionFields = {
   requiresSecondApprover: z.boolean().default(false),
   approvalWindowMinutes: z.number().int().min(1).max(1440).default(10),
   timeoutMs: z.number().int().min(100).max(60_000).default(10_000),
+  /** The target applies a repeated Idempotency-Key once: then a dropped connection or a 5xx is retried too. */
+  targetIdempotent: z.boolean().default(false),
 };
 
 export const createActionSchema = z.object(actionFields).strict();
@@ -66,6 +68,7 @@ export const updateActionSchema = z
     requiresSecondApprover: z.boolean().optional(),
     approvalWindowMinutes: z.number().int().min(1).max(1440).optional(),
     timeoutMs: z.number().int().min(100).max(60_000).optional(),
+    targetIdempotent: z.boolean().optional(),
   })
   .strict()
   .refine((v) => Object.keys(v).length > 0, { message: "give at least one field to change", path: ["body"] });
