@@ -44,6 +44,18 @@ async function rolloutIdOf(ref: RolloutRef): Promise<string> {
   const key = `${ref.via}:${ref.id}`;
   const known = knownRollouts().get(key);
   if (known) return known;
+  // Concurrent changes of one row (a burst of ticks on one item) share one lookup.
+  let pending = lookups.get(key);
+  if (!pending) {
+    pending = lookUpRollout(ref, key).finally(() => lookups.delete(key));
+    lookups.set(key, pending);
+  }
+  return pending;
+}
+
+const lookups = new Map<string, Promise<string>>();
+
+async function lookUpRollout(ref: Exclude<RolloutRef, string>, key: string): Promise<string> {
   // `via` is one of the fixed table names above, never user input.
   const rows = await getDb().$queryRawUnsafe<{ rolloutId: string }[]>(`SELECT "rolloutId" FROM "${ref.via}" WHERE id = $1`, ref.id);
   if (!rows[0]) throw notFound(REF_LABEL[ref.via]);

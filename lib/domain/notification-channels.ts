@@ -4,13 +4,14 @@ import { getDb } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import { encryptSecret } from "@/lib/actions/secret-box";
 import { actorOf, type UserPrincipal } from "@/lib/auth/principal";
+import { outboundUrlProblem } from "@/lib/net/outbound-policy";
 import { changeRollout } from "./events";
-import { notFound } from "./errors";
+import { badRequest, notFound } from "./errors";
 import type { ChannelSecrets, CreateChannelInput, UpdateChannelInput } from "@/lib/schemas/notifications";
 import { forgetTickSubscribers } from "./notification-outbox";
 import { channelSecretPurpose, publicUrlOf, readChannelSecrets, secretValues } from "./notification-delivery";
 import { cloudEventMessage, pagerDutyMessage, slackMessage, type NotificationItem } from "@/lib/notifications/formats";
-import { sendMessage, type SendOutcome } from "@/lib/notifications/send";
+import { sendMessage, type NotifierFetch, type SendOutcome } from "@/lib/notifications/send";
 import { rulesOf } from "@/lib/notifications/topics";
 
 // Notification channels: a rollout's own (changed through changeRollout, so the room sees it in the log), or
@@ -78,6 +79,10 @@ const hostOf = (secrets: ChannelSecrets) => new URL(secrets.kind === "SLACK" ? s
 /** A new channel; a generated signing key is in the answer, once. rolloutId null: a default for every rollout. */
 export async function createChannel(principal: UserPrincipal, rolloutId: string | null, input: CreateChannelInput): Promise<{ channel: ChannelView; signingKey?: string }> {
   const { secrets, shownOnce } = secretsOf(input);
+  // Refused now rather than at the first delivery: the outbound policy's address rules (no metadata, link-local…).
+  const field = input.kind === "SLACK" ? "webhookUrl" : input.kind === "WEBHOOK" ? "url" : "apiUrl";
+  const problem = outboundUrlProblem(secrets.kind === "SLACK" ? secrets.webhookUrl : secrets.kind === "WEBHOOK" ? secrets.url : secrets.apiUrl);
+  if (problem) throw badRequest(`The ${field} is not allowed: ${problem}`, { [field]: [`is not allowed: ${problem}`] });
   const id = `nc_${randomUUID().replace(/-/g, "")}`;
   const data = {
     id,
@@ -190,7 +195,7 @@ export async function listDeliveries(channelId: string, opts: { rolloutId?: stri
 }
 
 /** Sends a test message now (not through the outbox, not logged as an event) and says what the channel answered. */
-export async function sendTestMessage(channelId: string, rolloutId: string, opts: { publicUrl?: string; fetchImpl?: typeof fetch } = {}): Promise<SendOutcome> {
+export async function sendTestMessage(channelId: string, rolloutId: string, opts: { publicUrl?: string; fetchImpl?: NotifierFetch } = {}): Promise<SendOutcome> {
   const channel = await getDb().notificationChannel.findFirst({ where: { id: channelId, deletedAt: null, OR: [{ rolloutId }, { rolloutId: null }] } });
   if (!channel) throw notFound("Notification channel");
   const rollout = await getDb().rollout.findUnique({ where: { id: rolloutId }, select: { id: true, name: true, service: true, isRehearsal: true } });

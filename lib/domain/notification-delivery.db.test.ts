@@ -162,9 +162,10 @@ describe("payloads", () => {
       data: { topic: "trigger.firing", severity: "critical", seq: fire!.seq, rollout: { id: rollout.id } },
     });
     // The same request again (a replay) is refused by the receiver; a tampered body fails the signature.
-    const replay = await fetch(`${receiver.url}/ce`, { method: "POST", headers: { ...(req!.headers as Record<string, string>) }, body: req!.body });
+    const sameHeaders = { "content-type": "application/cloudevents+json", [SIGNATURE_HEADER]: req!.headers[SIGNATURE_HEADER] as string, [TIMESTAMP_HEADER]: req!.headers[TIMESTAMP_HEADER] as string };
+    const replay = await fetch(`${receiver.url}/ce`, { method: "POST", headers: sameHeaders, body: req!.body });
     expect(replay.status).toBe(409);
-    const tampered = await fetch(`${receiver.url}/ce`, { method: "POST", headers: { ...(req!.headers as Record<string, string>) }, body: req!.body.replace("FIRING", "NORMAL") });
+    const tampered = await fetch(`${receiver.url}/ce`, { method: "POST", headers: sameHeaders, body: req!.body.replace("FIRING", "NORMAL") });
     expect(tampered.status).toBe(401);
     expect(verifySignature(key, { signature: req!.headers[SIGNATURE_HEADER] as string, timestamp: req!.headers[TIMESTAMP_HEADER] as string }, req!.body, { nowSeconds: Math.floor(Date.now() / 1000) + 3600 })).toEqual({ ok: false, reason: "stale-timestamp" });
   });
@@ -245,6 +246,17 @@ describe("retries", () => {
     } finally {
       await up.stop();
     }
+  });
+});
+
+describe("outbound policy", () => {
+  it("refuses a channel pointing at a metadata or link-local address, naming the field", async () => {
+    const rollout = await makeRollout();
+    await expect(createChannel(admin.principal, rollout.id, { kind: "SLACK", name: "x", webhookUrl: "http://169.254.169.254/latest/meta-data/", forRehearsals: false, enabled: true })).rejects.toMatchObject({
+      status: 400,
+      fields: { webhookUrl: [expect.stringContaining("metadata")] },
+    });
+    await expect(createChannel(admin.principal, rollout.id, { kind: "PAGERDUTY", name: "x", routingKey: "k", apiUrl: "http://metadata.google.internal/", forRehearsals: false, enabled: true })).rejects.toMatchObject({ status: 400, fields: { apiUrl: expect.any(Array) } });
   });
 });
 

@@ -3,7 +3,7 @@ import { getDb } from "@/lib/db/client";
 import { decryptSecret } from "@/lib/actions/secret-box";
 import { channelSecretsSchema, type ChannelSecrets } from "@/lib/schemas/notifications";
 import { cloudEventMessage, pagerDutyMessage, slackMessage, SLACK_MAX_ITEMS_PER_MESSAGE, type NotificationItem, type OutboundMessage } from "@/lib/notifications/formats";
-import { sendMessage, type SendOutcome } from "@/lib/notifications/send";
+import { sendMessage, type NotifierFetch, type SendOutcome } from "@/lib/notifications/send";
 import type { Severity, Topic } from "@/lib/notifications/topics";
 
 // The delivery worker: sends the outbox rows (NotificationDelivery) that are due. It runs under the workers
@@ -23,7 +23,7 @@ export type DeliverOptions = {
   backoffMs?: number;
   timeoutMs?: number;
   publicUrl?: string;
-  fetchImpl?: typeof fetch;
+  fetchImpl?: NotifierFetch;
 };
 
 export type DeliveryPass = { sent: number; retrying: number; failed: number };
@@ -95,7 +95,7 @@ async function deliverChannel(channelId: string, now: Date, opts: DeliverOptions
   try {
     secrets = readChannelSecrets(channel);
   } catch (error) {
-    await finish(rows, { kind: "failed", status: 0, error: error instanceof Error ? error.message : "Cannot read the channel's secrets" }, now, opts);
+    await finish(rows, { kind: "failed", status: null, error: error instanceof Error ? error.message : "Cannot read the channel's secrets" }, now, opts);
     pass.failed += rows.length;
     return pass;
   }

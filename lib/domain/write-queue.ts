@@ -99,7 +99,9 @@ async function runBatch(rolloutId: string, batch: Job[]) {
           }
         }
       },
-      { timeout: 30_000 },
+      // One transaction per rollout at a time: waiting longer for a pooled connection (a busy machine, a burst of
+      // lookups) is better than failing every change of the batch.
+      { timeout: 30_000, maxWait: 10_000 },
     );
   } catch (error) {
     // The transaction failed as a whole (lock, commit, connection): nothing in it was stored.

@@ -1,29 +1,30 @@
-// One HTTP request to a notification channel, never retried here (the outbox retries on its own schedule),
-// no redirects followed. The result says whether to retry: network errors, timeouts, 429 (with Retry-After)
+// One HTTP request to a notification channel under the outbound policy (lib/net/outbound-policy.ts), never
+// retried here (the outbox retries on its own schedule), no redirects followed. The result says whether to retry: network errors, timeouts, 429 (with Retry-After)
 // and 5xx are worth another try; any other answer is final. Error texts never include the URL (a Slack
 // webhook URL is itself the credential) and response excerpts are scrubbed of the channel's secrets.
 
+import { OutboundBlockedError, outboundFetch } from "@/lib/net/outbound-policy";
 import type { OutboundMessage } from "./formats";
+
+export type NotifierFetch = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<Response>;
+/** Every notification goes out under the outbound policy (no metadata or link-local addresses, no redirects). */
+const policyFetch: NotifierFetch = (url, init) => outboundFetch(url, init);
 
 export type SendOutcome =
   | { kind: "sent"; status: number }
   | { kind: "retry"; status: number | null; error: string; retryAfterMs: number | null }
-  | { kind: "failed"; status: number; error: string };
+  | { kind: "failed"; status: number | null; error: string };
 
 const EXCERPT_CHARS = 300;
 
-export async function sendMessage(message: OutboundMessage, opts: { timeoutMs: number; secrets: string[]; fetchImpl?: typeof fetch }): Promise<SendOutcome> {
-  const doFetch = opts.fetchImpl ?? fetch;
+export async function sendMessage(message: OutboundMessage, opts: { timeoutMs: number; secrets: string[]; fetchImpl?: NotifierFetch }): Promise<SendOutcome> {
+  const doFetch = opts.fetchImpl ?? policyFetch;
   let response: Response;
   try {
-    response = await doFetch(message.url, {
-      method: "POST",
-      headers: message.headers,
-      body: message.body,
-      redirect: "manual",
-      signal: AbortSignal.timeout(opts.timeoutMs),
-    });
+    response = await doFetch(message.url, { method: "POST", headers: message.headers, body: message.body, signal: AbortSignal.timeout(opts.timeoutMs) });
   } catch (error) {
+    // The policy's refusal is final: the address will not become allowed by waiting.
+    if (error instanceof OutboundBlockedError) return { kind: "failed", status: null, error: error.message };
     return { kind: "retry", status: null, error: networkReason(error, opts.timeoutMs), retryAfterMs: null };
   }
   const excerpt = scrub(await readExcerpt(response), opts.secrets);
@@ -62,8 +63,9 @@ function scrub(text: string, secrets: string[]): string {
 
 function networkReason(error: unknown, timeoutMs: number): string {
   const name = (error as { name?: string })?.name;
-  if (name === "TimeoutError" || name === "AbortError") return `No answer within ${timeoutMs} ms`;
-  const code = (error as { cause?: { code?: unknown } })?.cause?.code;
+  const causeName = (error as { cause?: { name?: string } })?.cause?.name;
+  if (name === "TimeoutError" || name === "AbortError" || causeName === "TimeoutError") return `No answer within ${timeoutMs} ms`;
+  const code = (error as { code?: unknown })?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code;
   const known: Record<string, string> = {
     ECONNREFUSED: "connection refused",
     ECONNRESET: "connection reset",

@@ -12,6 +12,8 @@ import { createChannel } from "@/lib/domain/notification-channels";
 // the interrupted one included, and no event seq is delivered twice.
 
 let receiver: Receiver;
+// Only the events this test records: the app's reminder worker would add its own (the rollout's item is overdue).
+const TRIGGER_RULES = { "trigger.firing": "critical", "trigger.resolved": "info" } as const;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
@@ -48,7 +50,7 @@ describe("killed mid-delivery", () => {
     async () => {
       const admin = await makeUser("ADMIN");
       const rollout = await makeRollout();
-      const { channel } = await createChannel(admin.principal, rollout.id, { kind: "WEBHOOK", name: "hook", url: `${receiver.url}/ce`, signingKey: "s".repeat(32), forRehearsals: false, enabled: true });
+      const { channel } = await createChannel(admin.principal, rollout.id, { kind: "WEBHOOK", name: "hook", url: `${receiver.url}/ce`, signingKey: "s".repeat(32), rules: TRIGGER_RULES, forRehearsals: false, enabled: true });
       const { events } = await changeRollout(rollout.id, SYSTEM_ACTOR, async (_tx, record) => {
         for (let i = 0; i < 5; i++) {
           await record("criterion.state_changed", { criterion: { id: `c${i}` }, from: i % 2 ? "FIRING" : "PENDING", to: i % 2 ? "NORMAL" : "FIRING" } as never);
