@@ -38,6 +38,8 @@ export default defineConfig({
       WARROOM_POLL_TICK_MS: "200",
       WARROOM_EVAL_INTERVAL_MS: "500",
       WARROOM_LEADER_RETRY_MS: "1000",
+      // A rolled-back rollout's stakeholder page says Resolved after this many healthy seconds.
+      WARROOM_STATUS_RECOVERY_SECONDS: "5",
     },
   },
 });

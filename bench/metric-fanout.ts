@@ -17,7 +17,10 @@ async function eventLoopLagP99(server: BenchServer): Promise<number> {
 export async function measureMetricFanout(server: BenchServer, opts: { clients: number; seconds: number }): Promise<MetricFanoutResult[]> {
   const clients = await connectClients(server, opts.clients);
   let delivered = 0;
-  for (const client of clients) client.on("live", (message) => message.channel === "metrics" && delivered++);
+  // Only the pushed tiles' messages: the SCRAPE tiles' poller streams on the same channel.
+  const pushed = new Set(server.tileKeys);
+  const isPushed = (payload: unknown) => (payload as { updates?: { key: string }[] }).updates?.some((u) => pushed.has(u.key)) ?? false;
+  for (const client of clients) client.on("live", (message) => message.channel === "metrics" && isPushed(message.payload) && delivered++);
   const headers = { authorization: `Bearer ${server.token}`, "content-type": "application/json" };
 
   const run = async (label: string, push: (second: number) => Promise<Response>): Promise<MetricFanoutResult> => {

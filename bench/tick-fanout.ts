@@ -15,11 +15,12 @@ export type FanoutResult = { clients: number; ticks: number; app: Summary; basel
 
 const TICK_TIMEOUT_MS = 10_000;
 
-export async function connectClients(server: BenchServer, count: number): Promise<Client[]> {
+/** `count` clients joined to the bench rollout's room, on the app (default) or on another server such as the floor. */
+export async function connectClients(server: BenchServer, count: number, url = server.url): Promise<Client[]> {
   const clients: Client[] = [];
   for (let start = 0; start < count; start += 100) {
     const batch = Array.from({ length: Math.min(100, count - start) }, () => {
-      const client: Client = io(server.url, { auth: { token: server.token }, transports: ["websocket"], reconnection: false, forceNew: true });
+      const client: Client = io(url, { auth: { token: server.token }, transports: ["websocket"], reconnection: false, forceNew: true, timeout: 120_000 });
       return new Promise<Client>((resolve, reject) => {
         client.once("connect_error", reject);
         client.once("connect", () =>

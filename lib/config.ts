@@ -28,9 +28,14 @@ export const envSchema = z.object({
   WARROOM_COMPACT_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(600_000),
   WARROOM_LEADER_RETRY_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
   WARROOM_SOURCE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  // Notification delivery (lib/domain/notification-delivery.ts): how often due deliveries are sent, and the first retry delay.
+  WARROOM_NOTIFY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  WARROOM_NOTIFY_BACKOFF_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
   // Demo mode's demo target (lib/demo/target.ts): 0 = a free port (then kept in WARROOM_DATA_DIR for restarts).
   WARROOM_DEMO_TARGET_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
   WARROOM_DEMO_BAD_BUILD_ABOVE_PERCENT: z.coerce.number().min(0).max(100).default(25),
+  // How long every headline metric must stay healthy after a rollback before the stakeholder page says Resolved.
+  WARROOM_STATUS_RECOVERY_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
 });
 
 export type Env = z.infer<typeof envSchema>;

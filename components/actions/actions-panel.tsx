@@ -77,7 +77,7 @@ export function ActionsPanel({ state, role, userId, now }: Props) {
   );
 }
 
-function PendingApproval({ run, role, userId, now }: { run: ActionRunView; role: Role; userId: string; now: number }) {
+export function PendingApproval({ run, role, userId, now }: { run: ActionRunView; role: Role; userId: string; now: number }) {
   const [error, setError] = useState<string | null>(null);
   const decide = useMutation({
     mutationFn: (decision: "approve" | "reject") => apiFetch<{ run: ActionRunDetailView }>(`/api/v1/action-runs/${run.id}/${decision}`, { method: "POST", body: {} }),
@@ -112,7 +112,7 @@ function PendingApproval({ run, role, userId, now }: { run: ActionRunView; role:
 }
 
 /** The confirmation step: a reason (and a percentage where the action takes one), an optional dry run, then run. */
-function RunActionDialog({ action, state, onClose }: { action: ActionSummary; state: RolloutState; onClose: () => void }) {
+export function RunActionDialog({ action, state, onClose }: { action: ActionSummary; state: RolloutState; onClose: () => void }) {
   // One key per confirmation: a double click or a retry after a dropped connection replays instead of re-running.
   const [idempotencyKey] = useState(newIdempotencyKey);
   const takesPercentage = action.kind === "SET_TRAFFIC" || action.kind === "CUSTOM";

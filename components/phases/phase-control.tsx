@@ -3,6 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { RUN_STATUS_LABEL } from "@/components/actions/action-run-list";
+import { useNow } from "@/components/rollouts/use-now";
 import { ApiError, apiFetch } from "@/lib/api/client";
 import type { PhaseChange } from "@/lib/domain/phases";
 import { currentPhaseOf, nextPhaseOf, promotionBlockers, startBlockers, type Blocker } from "@/lib/domain/phase-rules";
@@ -36,7 +37,9 @@ export function PhaseControl({ state, canControl, canOverride }: { state: Rollou
   const current = currentPhaseOf(state.phases);
   const next = nextPhaseOf(state.phases);
   const first = [...state.phases].sort((a, b) => a.position - b.position)[0];
-  const blockers = status === "DRAFT" ? startBlockers(state.phases, state.gates) : status === "ACTIVE" && current ? promotionBlockers(current, next ?? null, state.gates) : [];
+  const now = useNow(5000);
+  const blockers =
+    status === "DRAFT" ? startBlockers(state.rollout, state.phases, state.gates, now) : status === "ACTIVE" && current ? promotionBlockers(current, next ?? null, state.gates, now) : [];
   const hardBlocked = blockers.some((b) => !b.overridable);
 
   const run = useMutation({

@@ -18,7 +18,10 @@ import type { PresencePayload, PresenceUser } from "@/lib/realtime/contract";
 import { useRolloutLive } from "@/lib/realtime/use-rollout-live";
 import type { UpdateItemInput } from "@/lib/schemas/checklist";
 import type { EventEnvelope } from "@/lib/schemas/events";
+import type { Role } from "@/lib/db/generated/enums";
 import { ConnectionBadge } from "./connection-badge";
+import { DoThisNow } from "./do-this-now";
+import { clockEnd, ROLLOUT_STATUS, rolloutPosition, TONE_CLASSES } from "@/lib/domain/status";
 import { formatElapsed, formatTNow } from "./format";
 import { PhaseStepper } from "./phase-stepper";
 import { PresenceList } from "./presence-list";
@@ -30,11 +33,13 @@ type Props = {
   me: { id: string; name: string };
   canEditItems: boolean;
   canSign: boolean;
+  /** The viewer's role: who may act on the "Do this now" banner. */
+  role: Role;
   /** Wall display: dark, large, no controls. */
   wall: boolean;
 };
 
-export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props) {
+export function WarRoom({ initialState, me, canEditItems, canSign, role, wall }: Props) {
   const rolloutId = initialState.rollout.id;
   const queryKey = rolloutKeys.state(rolloutId);
   const queryClient = useQueryClient();
@@ -92,10 +97,11 @@ export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props
   };
 
   const { rollout } = state;
-  const currentPhase = state.phases.find((p) => p.status === "ACTIVE" || p.status === "PAUSED");
   const done = state.items.filter((i) => i.state === "DONE" || i.state === "SKIPPED").length;
-  const tNow = formatTNow(rollout.plannedStartAt, now);
-  const elapsed = formatElapsed(rollout.startedAt, now);
+  // Clocks stop when the rollout ends.
+  const until = clockEnd(rollout, now);
+  const tNow = formatTNow(rollout.plannedStartAt, until);
+  const elapsed = formatElapsed(rollout.startedAt, until);
   const clockStart = rollout.startedAt ? new Date(rollout.startedAt).getTime() : null;
 
   return (
@@ -103,11 +109,11 @@ export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props
       <div className="mb-4 flex flex-wrap items-center gap-3">
         <h1 className={wall ? "text-4xl font-semibold" : "text-2xl font-semibold"}>{rollout.name}</h1>
         <span className="text-slate-600">{rollout.service}</span>
-        <span className="rounded bg-slate-200 px-2 py-0.5 text-xs font-semibold text-slate-900" data-testid="header-rollout-status">
-          {rollout.status}
+        <span className={`rounded px-2 py-0.5 text-xs font-semibold ${TONE_CLASSES[ROLLOUT_STATUS[rollout.status].tone].badge}`} data-testid="header-rollout-status" data-status={rollout.status}>
+          {ROLLOUT_STATUS[rollout.status].label}
         </span>
         <span className={wall ? "text-2xl" : "text-sm"} data-testid="current-phase">
-          {currentPhase ? `${currentPhase.name} · ${currentPhase.trafficPercent}% traffic` : "Not started"}
+          {rolloutPosition(rollout, state.phases)}
         </span>
         {tNow ? (
           <span className={`font-mono ${wall ? "text-2xl" : "text-sm"}`} title="Now relative to the planned go-live (T0)" data-testid="t-now" suppressHydrationWarning>
@@ -117,6 +123,7 @@ export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props
         {elapsed ? (
           <span className={`font-mono ${wall ? "text-2xl" : "text-sm"}`} title="Since the rollout started" suppressHydrationWarning>
             ⏱ {elapsed}
+            {until !== now ? " (ended)" : ""}
           </span>
         ) : null}
         <span className={wall ? "text-2xl" : "text-sm text-slate-600"} data-testid="progress">
@@ -137,6 +144,7 @@ export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props
           </>
         )}
       </div>
+      <DoThisNow state={state} role={role} userId={me.id} now={now} wall={wall} />
       {notice ? (
         <p role="alert" className="mb-3 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-warn">
           {notice}
@@ -144,7 +152,7 @@ export function WarRoom({ initialState, me, canEditItems, canSign, wall }: Props
       ) : null}
       {!canEditItems && !wall ? <p className="mb-3 text-sm text-slate-600">Read-only: your role can watch but not tick items.</p> : null}
       <div className="mb-4">
-        <PhaseStepper phases={state.phases} wall={wall} />
+        <PhaseStepper phases={state.phases} rolloutStatus={rollout.status} wall={wall} />
       </div>
       <MetricsPanel rolloutId={rolloutId} tiles={state.tiles} phases={state.phases} />
       <div className={`grid gap-4 ${wall ? "text-xl lg:grid-cols-[1fr_28rem]" : "lg:grid-cols-[1fr_22rem]"}`}>

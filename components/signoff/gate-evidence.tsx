@@ -2,12 +2,11 @@ import { formatAgo } from "@/components/rollouts/format";
 import { gateEvidence, type GateEvidence } from "@/lib/domain/gate-evidence";
 import type { RolloutState } from "@/lib/domain/rollouts";
 import type { GateView } from "@/lib/domain/selects";
+import { TONE_CLASSES } from "@/lib/domain/status";
 
 // The evidence for a decision: checklist completion of the gate's sections and the criteria of the phase the
 // decision rests on, with how fresh each verdict is. Live while deciding; stored with each signature.
 
-const CRITERION_STYLE: Record<string, string> = { NORMAL: "text-ok", PENDING: "text-warn", FIRING: "font-semibold text-breach" };
-const CRITERION_LABEL: Record<string, string> = { NORMAL: "ok", PENDING: "pending", FIRING: "firing" };
 
 export function GateEvidencePanel({ gate, state, now }: { gate: GateView; state: RolloutState; now: number }) {
   const evidence = gateEvidence(gate, state);
@@ -28,8 +27,8 @@ export function GateEvidencePanel({ gate, state, now }: { gate: GateView; state:
             <ul className="ml-4 list-disc">
               {evidence.criteria.map((c) => (
                 <li key={c.id}>
-                  <span className={CRITERION_STYLE[c.state] ?? ""}>{CRITERION_LABEL[c.state] ?? c.state}</span> · {c.description}
-                  {c.lastValue !== null ? ` · now ${c.lastValue}${c.unit ?? ""}` : ""}
+                  <span className={`font-semibold ${TONE_CLASSES[c.tone ?? "neutral"].text}`}>{c.label}</span> · {c.description}
+                  {c.lastValue !== null ? ` · last ${c.value}` : ""}
                   <span className="text-xs text-slate-500" suppressHydrationWarning> · {c.lastEvaluatedAt ? `evaluated ${formatAgo(c.lastEvaluatedAt, now)}` : "not evaluated yet"}</span>
                 </li>
               ))}

@@ -10,7 +10,7 @@ import { ApiError, apiFetch } from "@/lib/api/client";
 import { rolloutKeys } from "@/lib/api/keys";
 import { can } from "@/lib/auth/permissions";
 import type { Role } from "@/lib/db/generated/enums";
-import { gateStatus } from "@/lib/domain/gate-status";
+import { gateStatus, missingWords } from "@/lib/domain/gate-status";
 import type { RolloutState } from "@/lib/domain/rollouts";
 import type { GateView } from "@/lib/domain/selects";
 import { applyLiveMessage, applyRolloutEvent } from "@/lib/realtime/apply-event";
@@ -70,7 +70,13 @@ function GateCard({ gate, state, now, canSign }: { gate: GateView; state: Rollou
     const decision = (event.nativeEvent as SubmitEvent).submitter?.getAttribute("value") === "NO_GO" ? "NO_GO" : "GO";
     const comment = String(form.get("comment") ?? "").trim();
     const traffic = String(form.get("trafficPercent") ?? "").trim();
-    sign.mutate({ decision, ...(comment ? { comment } : {}), ...(asksTraffic && traffic !== "" ? { trafficPercent: Number(traffic) } : {}) });
+    const approverTitle = String(form.get("approverTitle") ?? "");
+    sign.mutate({
+      decision,
+      ...(comment ? { comment } : {}),
+      ...(asksTraffic && traffic !== "" ? { trafficPercent: Number(traffic) } : {}),
+      ...(approverTitle ? { approverTitle } : {}),
+    });
   }
 
   return (
@@ -86,14 +92,14 @@ function GateCard({ gate, state, now, canSign }: { gate: GateView; state: Rollou
       <p className="text-sm text-slate-600">
         Needs: {gate.requiredRoles.join(" + ")}
         {gate.approverTitles.length ? ` (${gate.approverTitles.join(", ")})` : ""}
-        {status.missingRoles.length ? <span data-testid="missing-roles"> · missing {status.missingRoles.join(", ")}</span> : null}
+        {status.missingApprovers.length || status.missingRoles.length ? <span data-testid="missing-roles"> · missing {missingWords(status)}</span> : null}
       </p>
       <GateEvidencePanel gate={gate} state={state} now={now} />
       {gate.signatures.length ? (
         <ul className="mt-2 space-y-1 text-sm" aria-label="Signatures">
           {gate.signatures.map((s) => (
             <li key={s.id}>
-              <span className={s.decision === "GO" ? "font-semibold text-ok" : "font-semibold text-breach"}>{s.decision === "GO" ? "GO" : "NO-GO"}</span> by {s.signer.name} ({s.signerRole}) at{" "}
+              <span className={s.decision === "GO" ? "font-semibold text-ok" : "font-semibold text-breach"}>{s.decision === "GO" ? "GO" : "NO-GO"}</span> by {s.signer.name} ({s.approverTitle ? `${s.approverTitle}, ` : ""}{s.signerRole}) at{" "}
               <time dateTime={s.createdAt} suppressHydrationWarning>
                 {new Date(s.createdAt).toLocaleString()}
               </time>
@@ -106,6 +112,18 @@ function GateCard({ gate, state, now, canSign }: { gate: GateView; state: Rollou
       ) : null}
       {canSign ? (
         <form onSubmit={onSubmit} className="mt-3 flex flex-wrap items-center gap-2">
+          {gate.approverTitles.length > 1 ? (
+            <label className="flex items-center gap-1 text-sm">
+              Sign as
+              <select name="approverTitle" aria-label={`Approver for ${gate.name}`} defaultValue={status.missingApprovers[0] ?? gate.approverTitles[0]} className="rounded border border-slate-300 px-2 py-1">
+                {gate.approverTitles.map((title) => (
+                  <option key={title} value={title}>
+                    {title}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
           {asksTraffic ? (
             <label className="flex items-center gap-1 text-sm">
               Initial traffic %

@@ -3,11 +3,12 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo } from "react";
 import { ConnectionBadge } from "@/components/rollouts/connection-badge";
-import { formatAgo, formatTime } from "@/components/rollouts/format";
+import { formatAgo } from "@/components/rollouts/format";
 import { useNow } from "@/components/rollouts/use-now";
 import { ApiError, apiFetch } from "@/lib/api/client";
 import { statusKeys } from "@/lib/api/keys";
 import type { PublicStatus } from "@/lib/domain/public-view";
+import { formatValue, OVERALL_TONE, PHASE_STATUS, ROLLOUT_STATUS, TONE_CLASSES, VERDICT, type Tone } from "@/lib/domain/status";
 import type { MetricLevel } from "@/lib/metrics/tile-level";
 import { useRolloutLive } from "@/lib/realtime/use-rollout-live";
 
@@ -15,23 +16,20 @@ import { useRolloutLive } from "@/lib/realtime/use-rollout-live";
 // no controls. Every change arrives over the socket (share token) and triggers a refetch of the reduced view;
 // metric values are not events, so the view also refreshes every 15 s.
 
-const OVERALL_STYLE: Record<PublicStatus["overall"], string> = {
-  Operational: "bg-ok text-white",
-  "Degraded Performance": "bg-amber-500 text-white",
-  "Partial Outage": "bg-orange-600 text-white",
-  "Major Outage": "bg-breach text-white",
-  "Under Maintenance": "bg-sky-700 text-white",
+const LEVEL_TONE: Record<MetricLevel, { tone: Tone; word: string }> = {
+  ok: { tone: "ok", word: "Healthy" },
+  warn: { tone: "warn", word: "Warning" },
+  breach: { tone: "breach", word: "Breach" },
+  unknown: { tone: "neutral", word: "No current data" },
+  none: { tone: "neutral", word: "" },
 };
 
-const LEVEL_STYLE: Record<MetricLevel, { box: string; word: string }> = {
-  ok: { box: "border-green-300 bg-green-50", word: "Healthy" },
-  warn: { box: "border-amber-300 bg-amber-50", word: "Warning" },
-  breach: { box: "border-red-300 bg-red-50", word: "Breach" },
-  unknown: { box: "border-slate-300 bg-slate-100", word: "No current data" },
-  none: { box: "border-slate-200 bg-white", word: "" },
-};
-
-const LEVEL_TEXT: Record<MetricLevel, string> = { ok: "text-ok", warn: "text-warn", breach: "text-breach", unknown: "text-slate-500", none: "text-slate-900" };
+/** "Dec 1, 21:40 UTC" in the reader's zone, with the zone named: stakeholders read it from anywhere. */
+function zonedTime(iso: string | null): string {
+  if (!iso) return "—";
+  return new Date(iso).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+}
+const zonedClock = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "short" });
 
 const UPDATE_ICON: Record<PublicStatus["updates"][number]["kind"], string> = { checklist: "☑", signoff: "✍", phase: "⇪", rollout: "●", other: "•" };
 
@@ -79,32 +77,48 @@ export function StatusView({ initialStatus, token }: { initialStatus: PublicStat
         <ConnectionBadge state={connection} />
       </div>
       <p className="mb-4 text-slate-600">
-        {status.rollout.service} · updated <span data-testid="updated-at" suppressHydrationWarning>{new Date(dataUpdatedAt).toLocaleTimeString()}</span>
+        {status.rollout.service} · updated <span data-testid="updated-at" suppressHydrationWarning>{zonedClock(new Date(dataUpdatedAt).toISOString())}</span>
         {error ? <span className="ml-2 text-warn">(could not refresh; showing the last known status)</span> : null}
       </p>
 
-      <div className={`mb-6 rounded-lg px-5 py-4 text-2xl font-semibold ${OVERALL_STYLE[status.overall]}`} data-testid="overall-status">
-        {status.overall}
+      <div className={`mb-6 rounded-lg px-5 py-4 ${TONE_CLASSES[OVERALL_TONE[status.overall]].badge}`} role="status" aria-label="Overall status">
+        <div className="flex flex-wrap items-baseline gap-3">
+          <span className="text-2xl font-semibold" data-testid="overall-status">
+            {status.overall}
+          </span>
+          {status.incident ? (
+            <span className="rounded bg-white/20 px-2 py-0.5 text-lg font-semibold" data-testid="incident-state">
+              {status.incident}
+            </span>
+          ) : null}
+        </div>
+        <p className="text-lg" data-testid="status-summary">
+          {status.summary}
+        </p>
       </div>
 
       <dl className="mb-6 grid grid-cols-1 gap-4 sm:grid-cols-3">
         <div className="rounded-lg border border-slate-200 bg-white p-4">
           <dt className="text-sm text-slate-500">Current phase</dt>
           <dd className="text-xl font-semibold" data-testid="current-phase">
-            {current ? current.name : status.rollout.status === "COMPLETED" ? "Complete" : "Not started"}
+            {current ? current.name : status.endedIn ? `${ROLLOUT_STATUS[status.rollout.status].label} in ${status.endedIn.name}` : ROLLOUT_STATUS[status.rollout.status].label}
           </dd>
           <dd className="text-sm text-slate-600" data-testid="traffic" suppressHydrationWarning>
-            {current ? `${current.trafficPercent}% of traffic${current.status === "PAUSED" ? " · paused" : ""}` : `Planned go-live ${formatTime(status.rollout.plannedStartAt)}`}
+            {current
+              ? `${current.trafficPercent}% of traffic${current.status === "PAUSED" ? " · paused" : ""}`
+              : status.rollout.endedAt
+                ? `Ended ${zonedTime(status.rollout.endedAt)}`
+                : `Planned go-live ${zonedTime(status.rollout.plannedStartAt)}`}
           </dd>
         </div>
         <div className="rounded-lg border border-slate-200 bg-white p-4">
           <dt className="text-sm text-slate-500">Next step</dt>
           <dd className="text-xl font-semibold" data-testid="next-step">
-            {status.nextStep ? status.nextStep.label : "—"}
+            {status.nextStep ? status.nextStep.label : status.rollout.endedAt ? "None: the rollout has ended" : "—"}
           </dd>
           {status.nextStep ? (
             <dd className="text-sm text-slate-600" data-testid="next-step-time" suppressHydrationWarning>
-              {status.nextStep.plannedAt ? `Planned ${formatTime(status.nextStep.plannedAt)}` : "When the team decides"}
+              {status.nextStep.plannedAt ? `Planned ${zonedTime(status.nextStep.plannedAt)}` : "When the team decides"}
               {status.nextStep.awaiting ? ` · awaiting sign-off: ${status.nextStep.awaiting}` : ""}
             </dd>
           ) : null}
@@ -126,15 +140,12 @@ export function StatusView({ initialStatus, token }: { initialStatus: PublicStat
           <h2 className="mb-2 text-lg font-semibold">Health</h2>
           <ul className="grid grid-cols-2 gap-3 sm:grid-cols-4">
             {status.metrics.map((m) => (
-              <li key={m.id} className={`rounded-lg border p-3 ${LEVEL_STYLE[m.level].box}`} data-testid={`metric-${m.id}`} data-level={m.level}>
+              <li key={m.id} className={`rounded-lg border p-3 ${TONE_CLASSES[LEVEL_TONE[m.level].tone].box}`} data-testid={`metric-${m.id}`} data-level={m.level}>
                 <div className="text-sm text-slate-600">{m.label}</div>
-                <div className={`text-2xl font-semibold ${LEVEL_TEXT[m.level]}`}>
-                  {m.value === null ? "—" : formatValue(m.value)}
-                  {m.value !== null && m.unit ? <span className="ml-1 text-base font-normal">{m.unit}</span> : null}
-                </div>
+                <div className={`text-2xl font-semibold tabular-nums ${TONE_CLASSES[LEVEL_TONE[m.level].tone].text}`}>{formatValue(m.value, m.unit)}</div>
                 <div className="text-xs text-slate-600" suppressHydrationWarning>
-                  {LEVEL_STYLE[m.level].word}
-                  {LEVEL_STYLE[m.level].word ? " · " : ""}
+                  {m.unavailable ? "Source unavailable" : LEVEL_TONE[m.level].word}
+                  {m.unavailable || LEVEL_TONE[m.level].word ? " · " : ""}
                   {m.sampledAt ? `as of ${formatAgo(m.sampledAt, now)}` : "never measured"}
                 </div>
               </li>
@@ -152,12 +163,12 @@ export function StatusView({ initialStatus, token }: { initialStatus: PublicStat
                 key={p.id}
                 data-testid="phase"
                 data-status={p.status}
-                className={`min-w-36 flex-1 rounded border px-3 py-2 text-sm ${p.status === "ACTIVE" ? "border-sky-400 bg-sky-50" : p.status === "PASSED" ? "border-green-300 bg-green-50" : p.status === "FAILED" || p.status === "ROLLED_BACK" ? "border-red-300 bg-red-50" : "border-slate-200 bg-white"}`}
+                className={`min-w-36 flex-1 rounded border px-3 py-2 text-sm ${TONE_CLASSES[PHASE_STATUS[p.status].tone].box}`}
               >
                 <div className="font-semibold">{p.name}</div>
                 <div className="text-xs text-slate-600">
-                  {p.trafficPercent}% · {p.status.toLowerCase().replace("_", " ")}
-                  {p.verdict ? ` · ${p.verdict.toLowerCase()}` : ""}
+                  {p.trafficPercent}% · {PHASE_STATUS[p.status].label}
+                  {p.verdict ? ` · ${VERDICT[p.verdict].label}` : ""}
                 </div>
               </li>
             ))}
@@ -170,8 +181,8 @@ export function StatusView({ initialStatus, token }: { initialStatus: PublicStat
         <ol className="space-y-1 text-sm" data-testid="updates">
           {status.updates.map((u) => (
             <li key={u.seq} className="flex gap-2">
-              <time className="w-20 shrink-0 text-slate-500" dateTime={u.at} suppressHydrationWarning>
-                {new Date(u.at).toLocaleTimeString()}
+              <time className="w-28 shrink-0 text-slate-500" dateTime={u.at} suppressHydrationWarning>
+                {zonedClock(u.at)}
               </time>
               <span aria-hidden className="w-4 text-slate-500">
                 {UPDATE_ICON[u.kind]}
@@ -183,8 +194,4 @@ export function StatusView({ initialStatus, token }: { initialStatus: PublicStat
       </section>
     </main>
   );
-}
-
-function formatValue(value: number): string {
-  return Math.abs(value) >= 100 ? value.toFixed(0) : Number(value.toPrecision(3)).toString();
 }

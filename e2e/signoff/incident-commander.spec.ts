@@ -102,6 +102,11 @@ test("the commander signs the go-live gate, promotes canary to 50% and rolls bac
   await expect(halfGate.getByTestId("gate-evidence")).toContainText("Metrics of Canary");
   await halfGate.getByRole("button", { name: "Sign GO" }).click();
   await expect(halfGate).toHaveAttribute("data-state", "APPROVED");
+  // The canary has not run its minimum duration nor earned a PASS: promoting now takes an override with a reason.
+  await expect(c.getByRole("list", { name: "Blockers" })).toContainText('"Canary" must run');
+  await expect(promote).toBeDisabled();
+  await c.getByRole("checkbox", { name: "Override the blockers" }).check();
+  await c.getByRole("textbox", { name: "Override reason" }).fill("e2e: promoting early on purpose");
   await promote.click();
   await expect.poll(() => target.state().trafficPercent).toBe(50);
   await expect(engineer.page.getByTestId("rollout-phase")).toHaveText("Half · 50% traffic");
@@ -126,7 +131,11 @@ test("the commander signs the go-live gate, promotes canary to 50% and rolls bac
   await expect(engineer.page.getByTestId("rollout-status")).toHaveText("rolled back");
   await expect(engineer.page.locator('[data-kind="ROLLBACK"][data-status="SUCCEEDED"]')).toContainText("p99 over budget since the promotion");
   await expect(stakeholder.getByTestId("updates")).toContainText("Rolled back to the previous version");
-  await expect(stakeholder.getByTestId("overall-status")).toHaveText("Partial Outage");
+  // Statuspage's words: the rollout is rolled back, and the incident is being monitored (no metrics here to recover).
+  await expect(stakeholder.getByTestId("incident-state")).toHaveText("Monitoring");
+  await expect(stakeholder.getByTestId("status-summary")).toHaveText("Rolled back to the previous version; watching the service recover");
+  await expect(stakeholder.getByTestId("current-phase")).toHaveText("Rolled back in Half");
+  await expect(stakeholder.getByTestId("next-step")).toHaveText("None: the rollout has ended");
   await expect(c.getByTestId("phase-control-status")).toContainText("rolled back");
 
   // One call per step reached the target, each with its idempotency key and the secret header.

@@ -32,7 +32,7 @@ test("the stakeholder page follows ticks and sign-offs live, shows nothing priva
   await page.goto(url);
   await expect(page.getByRole("heading", { name: rollout.name })).toBeVisible();
   await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "live");
-  await expect(page.getByTestId("overall-status")).toHaveText("Operational");
+  await expect(page.getByTestId("overall-status")).toHaveText("No live metrics");
   await expect(page.getByTestId("current-phase")).toHaveText("Not started");
   await expect(page.getByTestId("next-step")).toHaveText("Go live: Canary (10% traffic)");
   await expect(page.getByTestId("status-progress")).toHaveText("0/3 (0%)");
@@ -111,7 +111,8 @@ test("the stakeholder page follows the commander's promotion", async ({ adminApi
   expect(signed.status()).toBe(201);
   const start = await api.post(`/api/v1/rollouts/${rollout.id}/start`, { data: {} });
   if (start.status() !== 404) expect(start.ok(), await start.text()).toBeTruthy();
-  const promote = await api.post(`/api/v1/rollouts/${rollout.id}/promote`, { data: {} });
+  // Minutes into the canary, with no verdict yet: promoting takes an override.
+  const promote = await api.post(`/api/v1/rollouts/${rollout.id}/promote`, { data: { override: { reason: "e2e: promoting early on purpose" } } });
   expect(promote.ok(), await promote.text()).toBeTruthy();
 
   // Whatever phase the server now reports as current, the open page shows it with its traffic, without a reload.

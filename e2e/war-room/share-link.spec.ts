@@ -10,7 +10,7 @@ test("the share link shows the rollout without login, live, and without private 
   const page = await stranger.newPage();
   await page.goto(url);
   await expect(page.getByRole("heading", { name: rollout.name })).toBeVisible();
-  await expect(page.getByTestId("overall-status")).toHaveText("Operational");
+  await expect(page.getByTestId("overall-status")).toHaveText("No live metrics");
   await expect(page.getByTestId("status-progress")).toHaveText("0/3 (0%)");
   await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "live");
 

@@ -19,6 +19,9 @@ const PERMISSIONS = {
   "action.configure": ["ADMIN"],
   "share.manage": ["ADMIN", "COMMANDER"],
   "metrics.push": ["ADMIN", "COMMANDER", "ENGINEER"],
+  // Notification channels (secrets inside) and alert tokens; commanders see the channels and their delivery log.
+  "notifications.configure": ["ADMIN"],
+  "notifications.read": ["ADMIN", "COMMANDER"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

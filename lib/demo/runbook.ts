@@ -146,7 +146,8 @@ export const demoRunbook: RunbookDraftInput = {
     {
       kind: "GO_LIVE",
       name: "Go-live authorization",
-      requiredRoles: ["COMMANDER"],
+      // Two approvers, two people: the demo's admin signs as the business owner, the commander as themselves.
+      requiredRoles: ["COMMANDER", "ADMIN"],
       approverTitles: ["Business Owner", "Incident Commander"],
     },
     { kind: "GO_NO_GO", name: "Go/no-go: Canary", requiredRoles: ["COMMANDER"], approverTitles: ["Incident Commander"], phaseIndex: 1 },

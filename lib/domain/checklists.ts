@@ -1,3 +1,4 @@
+import "server-only";
 import { actorOf, type UserPrincipal } from "@/lib/auth/principal";
 import { can } from "@/lib/auth/permissions";
 import type { UpdateItemInput } from "@/lib/schemas/checklist";

@@ -63,7 +63,15 @@ export function describePublicEvent(envelope: Pick<EventEnvelope, "type" | "data
     case "criterion.updated":
     case "share.created":
     case "share.revoked":
+    case "notification.channel_created":
+    case "notification.channel_updated":
+    case "notification.channel_deleted":
+    case "alert_token.created":
+    case "reminder.item_overdue":
+    case "reminder.gate_waiting":
       return null;
+    case "stakeholder.update":
+      return event.data.publicSummary;
     default:
       return assertNever(event);
   }
@@ -142,6 +150,17 @@ export function describeEvent(envelope: Pick<EventEnvelope, "type" | "data">): s
       return event.data.label ? `Stakeholder link “${event.data.label}” created` : "Stakeholder link created";
     case "share.revoked":
       return "Stakeholder link revoked";
+    case "notification.channel_created":
+      return `Notification channel “${event.data.channel.name}” added`;
+    case "notification.channel_updated":
+      return `Notification channel “${event.data.channel.name}” changed`;
+    case "notification.channel_deleted":
+      return `Notification channel “${event.data.name}” removed`;
+    case "alert_token.created":
+      return event.data.label ? `Alert token “${event.data.label}” created` : "Alert token created";
+    case "reminder.item_overdue":
+    case "reminder.gate_waiting":
+    case "stakeholder.update":
     case "trigger.auto_rollback":
     case "tile.created":
     case "tile.updated":

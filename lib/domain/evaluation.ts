@@ -1,5 +1,6 @@
 import "server-only";
-import { getDb } from "@/lib/db/client";
+import { getDb, type DbTx } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/generated/client";
 import { SYSTEM_ACTOR } from "@/lib/auth/principal";
 import { EVALUATION_CHANNEL, type EvaluationPayload, type EventEnvelope } from "@/lib/schemas/events";
 import { describeMeasurement } from "@/lib/metrics/phase-evaluation";
@@ -16,8 +17,9 @@ import { hasTriggerFired, planPhaseEvaluation, VERDICT_REASON_TEXT, type Criteri
 // clients show (each criterion's last value and judgement, when it was evaluated) goes out on the live
 // "evaluation" channel, so nothing on screen ages while the evaluator runs. Phases that ended are not evaluated:
 // their triggers keep the state they ended in. Runs on one process at a time (lib/workers), but is
-// safe to run anywhere: each phase is evaluated under its rollout's row lock, from the state it reads there, so two
-// evaluators never record the same transition twice.
+// safe to run anywhere: every change of state is planned and recorded under its rollout's row lock, from the state it
+// reads there, so two evaluators never record the same transition twice (an evaluation that changes no state only
+// notes the readings, in one statement, without the lock).
 
 export type EvaluateOptions = {
   now?: Date;
@@ -50,32 +52,28 @@ export async function evaluatePhaseGates(phaseId: string, opts: EvaluateOptions 
   if (!found) return null;
   const rolloutId = found.rolloutId;
 
+  // Most evaluations change no state: they only note the readings. Those need neither the rollout's lock (which
+  // every tick of the rollout queues on) nor an event: one statement, outside it. A planned change of state or
+  // verdict is planned again under the lock, from what is there then, and recorded with its events.
+  const unlocked = await planEvaluation(getDb(), rolloutId, phaseId, now);
+  if (!unlocked) return null;
+  if (!unlocked.plan.verdictChanged && unlocked.plan.criteria.every((c) => !c.statusChanged && !c.transition)) {
+    const { phase, criteria, plan } = unlocked;
+    await getDb().$executeRaw(noteReadingsSql(criteria, plan.criteria, now));
+    const live: EvaluationPayload["criteria"] = plan.criteria.map((outcome, i) => ({
+      id: criteria[i]!.id,
+      lastValue: outcome.reading.quality === "fresh" ? outcome.reading.value : phase.criteria[i]!.lastValue,
+      lastEvaluatedAt: now.toISOString(),
+      judgement: outcome.judgement,
+    }));
+    publishVolatile(rolloutId, EVALUATION_CHANNEL, { phaseId, evaluatedAt: now.toISOString(), verdict: plan.verdict, reasons: plan.reasons, criteria: live });
+    return { phaseId, rolloutId, events: [], autoRollbacks: [] };
+  }
+
   const { result, events } = await changeRollout(rolloutId, SYSTEM_ACTOR, async (tx, record) => {
-    const phase = await tx.phase.findUnique({
-      where: { id: phaseId },
-      select: {
-        id: true,
-        name: true,
-        status: true,
-        verdict: true,
-        startedAt: true,
-        minDurationMinutes: true,
-        criteria: { select: { ...criterionSelect, clearSince: true }, orderBy: { id: "asc" } },
-      },
-    });
-    if (!phase || (phase.status !== "ACTIVE" && phase.status !== "PAUSED")) return null;
-    const keys = [...new Set(phase.criteria.map((c) => c.metricKey))];
-    const tiles = await tx.metricTile.findMany({
-      where: { rolloutId, key: { in: keys } },
-      select: { key: true, lastValue: true, lastSampleAt: true, lastErrorAt: true, pollIntervalSeconds: true },
-    });
-    const criteria: CriterionToEvaluate[] = phase.criteria.map((c) => ({ ...c, stateSince: c.stateSince?.getTime() ?? null, clearSince: c.clearSince?.getTime() ?? null }));
-    const plan = planPhaseEvaluation({
-      phase: { startedAt: phase.startedAt?.getTime() ?? null, minDurationMinutes: phase.minDurationMinutes, verdict: phase.verdict },
-      criteria,
-      tiles: tiles.map((t) => ({ ...t, lastSampleAt: t.lastSampleAt?.getTime() ?? null, lastErrorAt: t.lastErrorAt?.getTime() ?? null })),
-      now: now.getTime(),
-    });
+    const planned = await planEvaluation(tx, rolloutId, phaseId, now);
+    if (!planned) return null;
+    const { phase, criteria, plan } = planned;
 
     const decisions: AutoRollbackDecision[] = [];
     const live: EvaluationPayload["criteria"] = [];
@@ -140,6 +138,52 @@ export async function evaluatePhaseGates(phaseId: string, opts: EvaluateOptions 
   publishVolatile(rolloutId, EVALUATION_CHANNEL, result.payload);
   await runAutoRollbacks(runner, result.decisions);
   return { phaseId, rolloutId, events, autoRollbacks: result.decisions };
+}
+
+/** The phase's criteria and tiles as they are now, and what the evaluation plans; null when the phase is not running. */
+async function planEvaluation(db: DbTx, rolloutId: string, phaseId: string, now: Date) {
+  const phase = await db.phase.findUnique({
+    where: { id: phaseId },
+    select: {
+      id: true,
+      name: true,
+      status: true,
+      verdict: true,
+      startedAt: true,
+      minDurationMinutes: true,
+      criteria: { select: { ...criterionSelect, clearSince: true }, orderBy: { id: "asc" } },
+    },
+  });
+  if (!phase || (phase.status !== "ACTIVE" && phase.status !== "PAUSED")) return null;
+  const keys = [...new Set(phase.criteria.map((c) => c.metricKey))];
+  const tiles = await db.metricTile.findMany({
+    where: { rolloutId, key: { in: keys } },
+    select: { key: true, lastValue: true, lastSampleAt: true, lastErrorAt: true, pollIntervalSeconds: true },
+  });
+  const criteria: CriterionToEvaluate[] = phase.criteria.map((c) => ({ ...c, stateSince: c.stateSince?.getTime() ?? null, clearSince: c.clearSince?.getTime() ?? null }));
+  const plan = planPhaseEvaluation({
+    phase: { startedAt: phase.startedAt?.getTime() ?? null, minDurationMinutes: phase.minDurationMinutes, verdict: phase.verdict },
+    criteria,
+    tiles: tiles.map((t) => ({ ...t, lastSampleAt: t.lastSampleAt?.getTime() ?? null, lastErrorAt: t.lastErrorAt?.getTime() ?? null })),
+    now: now.getTime(),
+  });
+  return { phase, criteria, plan };
+}
+
+type PlannedCriterion = ReturnType<typeof planPhaseEvaluation>["criteria"][number];
+
+/** An evaluation that changed no state: every criterion's lastEvaluatedAt, and lastValue where the reading is fresh. */
+export function noteReadingsSql(criteria: readonly { id: string }[], outcomes: readonly Pick<PlannedCriterion, "reading">[], now: Date): Prisma.Sql {
+  const rows = criteria.map((c, i) => {
+    const reading = outcomes[i]!.reading;
+    return { id: c.id, value: reading.quality === "fresh" && reading.value !== null ? String(reading.value) : null };
+  });
+  return Prisma.sql`
+    UPDATE "Criterion" c
+    SET "lastEvaluatedAt" = (to_timestamp(${now.getTime()}::float8 / 1000) AT TIME ZONE 'UTC'),
+        "lastValue" = coalesce(v.value::float8, c."lastValue")
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(id text, value text)
+    WHERE c.id = v.id`;
 }
 
 const TRANSITION_WORDS = { NORMAL: "is back to normal", PENDING: "is pending", FIRING: "is FIRING", RESOLVED: "is resolved" } as const;

@@ -4,11 +4,15 @@ import type { Actor } from "@/lib/auth/principal";
 import { publishEvents } from "@/lib/realtime/publisher";
 import type { EventEnvelope, EventInput, EventType } from "@/lib/schemas/events";
 import { notFound } from "./errors";
-import { hooksWanting, runEventHooks } from "./event-hooks";
+import { hooksWanting, registerEventHook, runEventHooks } from "./event-hooks";
+import { notificationOutbox } from "./notification-outbox";
 import { enqueueChange } from "./write-queue";
 
 /** Records one event of the catalogue (lib/schemas/events.ts) with its payload. */
 export type RecordEvent = <T extends EventType>(type: T, data: EventInput<T>) => Promise<EventEnvelope>;
+
+// The notification outbox writes its rows in every change's transaction (notification-outbox.ts).
+registerEventHook(notificationOutbox);
 
 /** A rollout, named directly or through a row that belongs to it (one query finds and locks it). */
 export type RolloutRef = string | { via: "ChecklistItem" | "SignoffGate" | "Phase" | "Action" | "ActionRun" | "ShareToken"; id: string };

@@ -1,4 +1,7 @@
+import { compare } from "@/lib/metrics/evaluate";
+import type { Comparator } from "@/lib/metrics/enums";
 import { currentPhaseOf } from "./phase-rules";
+import { formatValue, JUDGEMENT, TRIGGER_STATE, type Judgement, type Tone } from "./status";
 
 // Pure: the evidence behind a gate decision. Shown live on the sign-off page and stored with each signature
 // (Signature.evidence) so the record says what the signer saw.
@@ -9,7 +12,17 @@ import { currentPhaseOf } from "./phase-rules";
 
 type SectionLike = { id: string; parentId: string | null; title: string; position: number };
 type ItemLike = { sectionId: string; state: string };
-type CriterionLike = { id: string; kind: string; description: string; state: string; lastValue: number | null; unit: string | null; lastEvaluatedAt: string | Date | null };
+type CriterionLike = {
+  id: string;
+  kind: string;
+  description: string;
+  state: string;
+  comparator?: Comparator;
+  threshold?: number;
+  lastValue: number | null;
+  unit: string | null;
+  lastEvaluatedAt: string | Date | null;
+};
 type PhaseLike = { id: string; name: string; position: number; status: string; verdict: string | null; criteria: CriterionLike[] };
 type GateLike = { kind: string; phaseId: string | null };
 
@@ -17,8 +30,29 @@ export type GateEvidence = {
   checklist: { scope: "sections" | "whole"; done: number; total: number; sections: { id: string; title: string; done: number; total: number }[] };
   /** The phase whose metrics the decision rests on, with its criteria as last evaluated. */
   phase: { id: string; name: string; verdict: string | null } | null;
-  criteria: { id: string; kind: string; description: string; state: string; lastValue: number | null; unit: string | null; lastEvaluatedAt: string | null }[];
+  criteria: {
+    id: string;
+    kind: string;
+    description: string;
+    state: string;
+    lastValue: number | null;
+    unit: string | null;
+    lastEvaluatedAt: string | null;
+    /** "Met", "Not met", "No data" for a success criterion; the trigger's state for a trigger. */
+    label?: string;
+    tone?: Tone;
+    /** "4.45 %": the last fresh in-phase value with its unit. */
+    value?: string;
+  }[];
 };
+
+/** A criterion's line as the status model words it (the success criterion on its last fresh in-phase value). */
+export function criterionVerdictOf(c: CriterionLike): { label: string; tone: Tone } {
+  if (c.kind === "ROLLBACK_TRIGGER") return TRIGGER_STATE[c.state as keyof typeof TRIGGER_STATE] ?? { label: c.state, tone: "neutral" };
+  const judgement: Judgement =
+    c.lastValue === null || c.comparator === undefined || c.threshold === undefined ? "NO_DATA" : compare(c.lastValue, c.comparator, c.threshold) ? "MET" : "NOT_MET";
+  return JUDGEMENT[judgement];
+}
 
 const PRE = /pre[-\s]?(deploy|launch)|prepar|readiness/i;
 const POST = /post[-\s]?(deploy|launch)|verification/i;
@@ -72,6 +106,8 @@ export function gateEvidence(gate: GateLike, state: { sections: SectionLike[]; i
       lastValue: c.lastValue,
       unit: c.unit,
       lastEvaluatedAt: c.lastEvaluatedAt === null ? null : new Date(c.lastEvaluatedAt).toISOString(),
+      ...criterionVerdictOf(c),
+      value: formatValue(c.lastValue, c.unit),
     })),
   };
 }

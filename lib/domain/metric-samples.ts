@@ -8,6 +8,7 @@ import { compactionPlan, DEFAULT_RETENTION_PLAN, type RetentionPlan } from "@/li
 import { seriesBucketSeconds, type SeriesPoint } from "@/lib/metrics/series";
 import { METRICS_CHANNEL, type MetricsLivePayload, type MetricUpdate, type PushMetricsInput } from "@/lib/schemas/metrics";
 import { badRequest, forbidden, notFound, type FieldErrors } from "./errors";
+import { recordReadingsSql, type ReadingRow } from "./record-readings-sql";
 
 // Metric readings: samples stored for charts and evaluation, the tile's latest reading (lastValue / lastSampleAt, or
 // lastError / lastErrorAt), and the live "metrics" channel. Readings are NOT events: they are far too frequent for
@@ -23,41 +24,21 @@ export type TileReading = { tileId: string; rolloutId: string; key: string; at: 
 const MAX_ERROR_LENGTH = 500;
 
 /**
- * Stores readings: a batch insert of the samples, then each tile's latest reading (never moved backwards by an older
- * sample), then one live message per rollout. A source error sets lastError/lastErrorAt and leaves the last value
- * alone: the tile shows the error because lastErrorAt is newer than lastSampleAt (lib/metrics/evaluate latestReading).
+ * Stores readings in one statement (record-readings-sql.ts): the samples, each tile's latest reading (never moved
+ * backwards by an older sample) and its latest error; then one live message per rollout. A source error sets
+ * lastError/lastErrorAt and leaves the last value alone: the tile shows the error because lastErrorAt is newer than
+ * lastSampleAt (lib/metrics/evaluate latestReading).
  */
 export async function recordReadings(readings: readonly TileReading[]): Promise<void> {
   if (readings.length === 0) return;
-  const db = getDb();
-  const samples = readings.flatMap((r) => (r.kind === "value" ? [{ tileId: r.tileId, at: r.at, value: r.value }] : []));
-  const latest = new Map<string, TileReading>();
-  const errors = new Map<string, TileReading & { kind: "error" }>();
-  for (const reading of readings) {
-    if (reading.kind === "error") {
-      const seen = errors.get(reading.tileId);
-      if (!seen || seen.at <= reading.at) errors.set(reading.tileId, reading);
-      continue;
-    }
-    const seen = latest.get(reading.tileId);
-    if (!seen || seen.at <= reading.at) latest.set(reading.tileId, reading);
-  }
-  await db.$transaction(async (tx) => {
-    // A tile deleted while it was being polled takes its readings with it (instead of failing the whole batch).
-    const ids = [...new Set(readings.map((r) => r.tileId))];
-    const alive = new Set((await tx.metricTile.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((t) => t.id));
-    const kept = samples.filter((s) => alive.has(s.tileId));
-    if (kept.length) await tx.metricSample.createMany({ data: kept });
-    for (const reading of latest.values()) {
-      await tx.metricTile.updateMany({
-        where: { id: reading.tileId, OR: [{ lastSampleAt: null }, { lastSampleAt: { lte: reading.at } }] },
-        data: { lastValue: reading.kind === "value" ? reading.value : null, lastSampleAt: reading.at },
-      });
-    }
-    for (const reading of errors.values()) {
-      await tx.metricTile.updateMany({ where: { id: reading.tileId }, data: { lastError: reading.error.slice(0, MAX_ERROR_LENGTH), lastErrorAt: reading.at } });
-    }
-  });
+  const rows: ReadingRow[] = readings.map((r) => ({
+    tileId: r.tileId,
+    atMs: r.at.getTime(),
+    kind: r.kind,
+    value: r.kind === "value" ? r.value : null,
+    error: r.kind === "error" ? r.error : null,
+  }));
+  await getDb().$queryRaw(recordReadingsSql(rows, MAX_ERROR_LENGTH));
 
   const byRollout = new Map<string, MetricUpdate[]>();
   for (const reading of readings) {

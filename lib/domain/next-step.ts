@@ -6,6 +6,8 @@
 // - a paused phase: resuming it, with no time (a person decides);
 // - between phases (one ended, the next not started): the next phase, with no time;
 // - a rollout without phases: its next open checklist item that has a due time, planned at T0 + its offset.
+// - never a promotion while a trigger of the running phase is Pending or Firing, or its verdict is FAIL: then the
+//   next step is the team's decision (hold or roll back), with no time;
 // `awaiting` names the sign-off gate still pending before that step (the gate guarding the next phase, or the
 // go-live authorization before the first one).
 
@@ -18,6 +20,7 @@ type PhaseLike = {
   minDurationMinutes: number;
   status: string;
   startedAt: string | Date | null;
+  verdict?: string | null;
 };
 type GateLike = { name: string; kind: string; phaseId: string | null; state: "APPROVED" | "REJECTED" | "PENDING" };
 type ItemLike = { text: string; dueOffsetMinutes: number | null };
@@ -35,6 +38,8 @@ export function nextStepOf(input: {
   gates: GateLike[];
   /** The open item with the earliest due time, when the rollout has no phases. */
   nextDueItem: ItemLike | null;
+  /** Rollback triggers with their phase. */
+  triggers?: { phaseId: string; state: string }[];
 }): NextStep | null {
   const { phases, gates } = input;
   if (FINISHED.has(input.rolloutStatus)) return null;
@@ -52,6 +57,8 @@ export function nextStepOf(input: {
   if (currentIndex >= 0) {
     const current = phases[currentIndex]!;
     if (current.status === "PAUSED") return { label: `Resume ${describe(current)}`, plannedAt: null, awaiting: null };
+    const alarm = (input.triggers ?? []).some((t) => t.phaseId === current.id && (t.state === "PENDING" || t.state === "FIRING"));
+    if (alarm || current.verdict === "FAIL") return { label: "The team decides: hold or roll back", plannedAt: null, awaiting: null };
     const started = at(current.startedAt);
     const plannedAt = started === null ? null : iso(started + current.minDurationMinutes * 60_000);
     const next = phases.slice(currentIndex + 1).find((p) => p.status === "PENDING");

@@ -123,8 +123,11 @@ describe("promotePhase", () => {
     const r = await setup(opts);
     await recordSignOff(commander.principal, r.goLive.id, { decision: "GO" });
     await startRollout(commander.principal, r.id, {});
+    // The evaluator's verdict (promotion-rules.db.test.ts covers promoting without one).
+    await passing(r.canary.id);
     return r;
   }
+  const passing = (phaseId: string) => getDb().phase.update({ where: { id: phaseId }, data: { verdict: "PASS", verdictAt: new Date() } });
 
   it("needs every role of the next phase's go/no-go, then promotes and moves the traffic flag", async () => {
     const r = await started({ traffic: true });
@@ -154,7 +157,7 @@ describe("promotePhase", () => {
     await recordSignOff(commander.principal, r.half.id, { decision: "GO" });
     await recordSignOff(admin.principal, r.half.id, { decision: "GO" });
     await getDb().criterion.updateMany({ where: { phaseId: r.canary.id }, data: { state: "FIRING" } });
-    expect(await blockersOf(promotePhase(commander.principal, r.id, {}))).toEqual(["trigger_firing:true"]);
+    expect(await blockersOf(promotePhase(commander.principal, r.id, {}))).toEqual(["trigger_active:true"]);
     await promotePhase(commander.principal, r.id, { override: { reason: "known noisy metric, checked by hand" } });
     const { events } = await listEventsAfter(r.id, 0);
     expect(events.find((e) => e.type === "phase.promoted")!.data.override).toEqual({
@@ -174,6 +177,7 @@ describe("promotePhase", () => {
     expect(results.map((x) => x.status).sort()).toEqual(["fulfilled", "rejected"]);
     expect(((results.find((x) => x.status === "rejected") as PromiseRejectedResult).reason as DomainError).status).toBe(409);
     // After the last phase, promoting completes the rollout.
+    await passing(r.halfPhase.id);
     const done = await promotePhase(commander.principal, r.id, {});
     expect(done.rollout.status).toBe("COMPLETED");
     expect(done.phases).toMatchObject([{ name: "Half", status: "PASSED" }]);

@@ -73,12 +73,15 @@ export async function startRollout(principal: UserPrincipal, rolloutId: string, 
     if (rollout.status !== "DRAFT") throw conflict(`The rollout is ${statusWord(rollout.status)}; only a draft can start`);
     const first = phases[0];
     if (!first) throw conflict("The rollout has no phases to start");
-    const overridden = acceptBlockers(principal, startBlockers(phases, gates), input.override);
     const now = new Date();
+    const blockers = startBlockers(rollout, phases, gates, now.getTime());
+    const overridden = acceptBlockers(principal, blockers, input.override);
+    const early = blockers.find((b) => b.code === "before_planned_start");
+    const earlyStart = early && input.override && rollout.plannedStartAt ? { earlyStart: { reason: input.override.reason, plannedStartAt: rollout.plannedStartAt } } : {};
     await tx.phase.update({ where: { id: first.id }, data: { status: "ACTIVE", startedAt: now } });
     await tx.rollout.update({ where: { id: rolloutId }, data: { status: "ACTIVE", startedAt: now } });
     const data = await changeData(tx, rolloutId, [first.id]);
-    await record("rollout.started", { phase: phaseRef(first), ...overridden, ...data });
+    await record("rollout.started", { phase: phaseRef(first), ...overridden, ...earlyStart, ...data });
     return { ...data, entered: first };
   });
   const trafficRun = trafficAction
@@ -88,8 +91,9 @@ export async function startRollout(principal: UserPrincipal, rolloutId: string, 
 }
 
 /**
- * The current phase PASSED, the next one ACTIVE (or, after the last phase, the rollout COMPLETED). Needs the
- * gates of the next phase GO and no criterion of the current phase FIRING, unless overridden with a reason.
+ * The current phase PASSED, the next one ACTIVE (or, after the last phase, the rollout COMPLETED). Blocked while
+ * the current phase's minimum duration has not run, its verdict is not PASS, a trigger is Pending or Firing, or a
+ * gate of the next phase is not GO (phase-rules.ts), unless overridden with a reason; a NO_GO never is.
  */
 export async function promotePhase(principal: UserPrincipal, rolloutId: string, input: PromotePhaseInput): Promise<PhaseChange> {
   requirePhaseControl(principal);
@@ -105,8 +109,8 @@ export async function promotePhase(principal: UserPrincipal, rolloutId: string, 
     if (input.toPhaseId !== undefined && input.toPhaseId !== next?.id) {
       throw conflict(`The rollout is already in "${current.name}"${next ? `; the next phase is "${next.name}"` : " and it is the last phase"}`, { currentPhaseId: current.id });
     }
-    const overridden = acceptBlockers(principal, promotionBlockers(current, next, gates), input.override);
     const now = new Date();
+    const overridden = acceptBlockers(principal, promotionBlockers(current, next, gates, now.getTime()), input.override);
     await tx.phase.update({ where: { id: current.id }, data: { status: "PASSED", endedAt: now } });
     if (!next) {
       await tx.rollout.update({ where: { id: rolloutId }, data: { status: "COMPLETED", endedAt: now } });

@@ -158,9 +158,9 @@ describe("GET /api/v1/status/:token", () => {
     ]);
     // Exactly these fields, so one added later is private until someone decides otherwise.
     expect(Object.keys(view).sort()).toEqual(
-      ["currentPhase", "gates", "generatedAt", "lastSeq", "metrics", "nextPhase", "nextStep", "overall", "phases", "progress", "rollout", "updates"].sort(),
+      ["currentPhase", "endedIn", "gates", "generatedAt", "incident", "lastSeq", "metrics", "nextPhase", "nextStep", "overall", "phases", "progress", "rollout", "summary", "updates"].sort(),
     );
-    expect(Object.keys(view.metrics[0]!).sort()).toEqual(["id", "label", "level", "sampledAt", "stale", "unit", "value"]);
+    expect(Object.keys(view.metrics[0]!).sort()).toEqual(["id", "label", "level", "sampledAt", "stale", "unavailable", "unit", "value"]);
   });
 
   it("renders a page with none of them either", async () => {
@@ -200,7 +200,9 @@ describe("GET /api/v1/status/:token", () => {
     ]);
     expect(JSON.stringify(view)).not.toContain("10.0.0.7");
     // A red tile on the page and "Operational" above it would contradict each other.
-    expect(view.overall).toBe("Degraded Performance");
+    expect(view.overall).toBe("Partial Outage");
+    // A failing source says so, and nothing more.
+    expect(view.metrics.filter((m) => m.unavailable).map((m) => m.value)).toEqual(view.metrics.filter((m) => m.unavailable).map(() => null));
   });
 
   it("follows the phases: current phase and traffic, the next step not before the minimum duration, phase updates in words", async () => {

@@ -1,7 +1,9 @@
 import "server-only";
 import { getDb } from "@/lib/db/client";
-import { metricLevel } from "@/lib/metrics/tile-level";
-import type { EventEnvelope } from "@/lib/schemas/events";
+import { readEnv } from "@/lib/config";
+import { metricLevel, valueLevel } from "@/lib/metrics/tile-level";
+import { METRICS_CHANNEL, type MetricsLivePayload } from "@/lib/schemas/metrics";
+import { parseEvent, type EventEnvelope } from "@/lib/schemas/events";
 import { notFound } from "./errors";
 import { toEnvelope } from "./events";
 import { gateStatus } from "./gate-status";
@@ -9,18 +11,20 @@ import { describePublicEvent, publicEventKind } from "./describe-event";
 import { jsonify } from "./json";
 import { nextStepOf } from "./next-step";
 import { gateSelect } from "./selects";
+import { ENDED_ROLLOUT, phaseInFocus, stakeholderStatus, type TileLevel } from "./status";
 
 // What a stakeholder link may see. Built by whitelisting fields, never by deleting private ones, so a field
 // added later stays private until someone decides otherwise: no phones, e-mails, engineers' notes, action
 // configuration, metric sources or error texts, or secrets. Events reach share-token sockets reduced the same
-// way (toPublicEvent), without even the name of who made the change.
+// way (toPublicEvent), without even the name of who made the change, and live messages through toPublicLive.
 
-export const STATUSPAGE_STATES = ["Operational", "Degraded Performance", "Partial Outage", "Major Outage", "Under Maintenance"] as const;
-export type OverallStatus = (typeof STATUSPAGE_STATES)[number];
+/** What a stakeholder is told about a failing source: that it is unavailable, never why. */
+export const SOURCE_UNAVAILABLE = "source unavailable";
 
 /** The envelope a share-token socket receives: the same seq (so gaps are detected), data reduced to a summary. */
 export function toPublicEvent(envelope: EventEnvelope): EventEnvelope {
-  const item = envelope.type === "item.updated" ? (envelope.data.item as { id: string; state: string } | undefined) : undefined;
+  const event = parseEvent(envelope);
+  const item = event?.type === "item.updated" ? event.data.item : undefined;
   return {
     ...envelope,
     actor: { id: null, name: "" },
@@ -30,6 +34,22 @@ export function toPublicEvent(envelope: EventEnvelope): EventEnvelope {
     },
   };
 }
+
+/**
+ * The live message a share-token socket receives, or null for channels stakeholders do not get. Metric readings
+ * keep their value and time; a source's error text (a scraped page's fragment, "ECONNREFUSED 127.0.0.1:3999")
+ * becomes "source unavailable".
+ */
+export function toPublicLive(channel: string, payload: unknown): unknown {
+  if (channel !== METRICS_CHANNEL) return null;
+  const { updates } = payload as MetricsLivePayload;
+  return {
+    updates: updates.map((u) => ({ tileId: u.tileId, key: u.key, at: u.at, ...(u.value !== undefined ? { value: u.value } : {}), ...(u.error !== undefined ? { error: SOURCE_UNAVAILABLE } : {}) })),
+  } satisfies MetricsLivePayload;
+}
+
+/** How far back the stakeholder view looks for an unhealthy reading when deciding a rollback has recovered. */
+const RECOVERY_LOOKBACK_MS = 6 * 3600_000;
 
 export async function getPublicStatus(rolloutId: string, now = new Date()) {
   const db = getDb();
@@ -44,7 +64,7 @@ export async function getPublicStatus(rolloutId: string, now = new Date()) {
         tx.phase.findMany({
           where: { rolloutId },
           orderBy: { position: "asc" },
-          select: { id: true, name: true, trafficPercent: true, minDurationMinutes: true, status: true, verdict: true, startedAt: true, endedAt: true },
+          select: { id: true, position: true, name: true, trafficPercent: true, minDurationMinutes: true, status: true, verdict: true, startedAt: true, endedAt: true },
         }),
         tx.checklistItem.groupBy({ by: ["state"], where: { rolloutId }, _count: true }),
         tx.signoffGate.findMany({ where: { rolloutId }, select: gateSelect, orderBy: { position: "asc" } }),
@@ -54,7 +74,7 @@ export async function getPublicStatus(rolloutId: string, now = new Date()) {
           take: 60,
           select: { rolloutId: true, seq: true, type: true, at: true, actorId: true, actorName: true, data: true },
         }),
-        tx.criterion.findMany({ where: { phase: { rolloutId }, kind: "ROLLBACK_TRIGGER" }, select: { state: true } }),
+        tx.criterion.findMany({ where: { phase: { rolloutId }, kind: "ROLLBACK_TRIGGER" }, select: { state: true, phaseId: true } }),
         // Never query, sourceUrl or lastError: where the numbers come from, and why a source failed, stay inside.
         tx.metricTile.findMany({
           where: { rolloutId },
@@ -78,11 +98,18 @@ export async function getPublicStatus(rolloutId: string, now = new Date()) {
           select: { text: true, dueOffsetMinutes: true },
         }),
       ]);
-      return { rollout, phases, itemStates, gates, events, triggers, tiles, nextDueItem };
+      // Only whether a rollback is under way: never which action, who asked, or how it went.
+      const rollingBack = await tx.actionRun.count({ where: { rolloutId, status: { in: ["RUNNING", "PENDING_APPROVAL"] }, action: { kind: "ROLLBACK" } } });
+      // Readings since the rollback, to tell how long the service has been healthy.
+      const since = new Date(Math.max(rollout.endedAt?.getTime() ?? now.getTime(), now.getTime() - RECOVERY_LOOKBACK_MS));
+      const recent = ENDED_ROLLOUT.has(rollout.status)
+        ? await tx.metricSample.findMany({ where: { tile: { rolloutId }, at: { gte: since } }, select: { tileId: true, at: true, value: true } })
+        : [];
+      return { rollout, phases, itemStates, gates, events, triggers, tiles, nextDueItem, rollingBack, recent };
     },
     { isolationLevel: "RepeatableRead" },
   );
-  const { rollout, phases, itemStates, gates, events, triggers, tiles, nextDueItem } = snapshot;
+  const { rollout, phases, itemStates, gates, events, triggers, tiles, nextDueItem, rollingBack, recent } = snapshot;
   const count = (state: string) => itemStates.find((s) => s.state === state)?._count ?? 0;
   const total = itemStates.reduce((sum, s) => sum + s._count, 0);
   const current = phases.find((p) => p.status === "ACTIVE" || p.status === "PAUSED") ?? null;
@@ -102,16 +129,32 @@ export async function getPublicStatus(rolloutId: string, now = new Date()) {
       lastErrorAt: tile.lastErrorAt?.toISOString() ?? null,
     };
     const { level, stale } = metricLevel(reading, now.getTime());
-    return { id: tile.id, label: tile.label, unit: tile.unit, value: tile.lastValue, sampledAt: reading.lastSampleAt, level, stale };
+    const unavailable = tile.lastErrorAt !== null && (tile.lastSampleAt === null || tile.lastErrorAt > tile.lastSampleAt);
+    return { id: tile.id, label: tile.label, unit: tile.unit, value: level === "unknown" ? null : tile.lastValue, sampledAt: reading.lastSampleAt, level, stale, unavailable };
   });
+  const inFocus = phaseInFocus(rollout.status, phases);
+  const status = stakeholderStatus({
+    rolloutStatus: rollout.status,
+    phase: inFocus ? { verdict: inFocus.verdict, triggers: triggers.filter((t) => t.phaseId === inFocus.id).map((t) => t.state) } : null,
+    tiles: metrics.map((m) => m.level as TileLevel),
+    rollingBack: rollingBack > 0,
+    healthySince: healthySince(rollout.endedAt, tiles, recent, metrics),
+    now: now.getTime(),
+    recoveryMs: readEnv().WARROOM_STATUS_RECOVERY_SECONDS * 1000,
+  });
+  const nextStep = nextStepOf({ rolloutStatus: rollout.status, plannedStartAt: rollout.plannedStartAt, phases, gates: gateStates, nextDueItem, triggers });
   return jsonify({
     rollout: { id: rollout.id, name: rollout.name, service: rollout.service, status: rollout.status, plannedStartAt: rollout.plannedStartAt, startedAt: rollout.startedAt, endedAt: rollout.endedAt },
     lastSeq: rollout.lastSeq,
     generatedAt: now,
-    overall: overallStatus(rollout.status, phases, triggers, metrics),
+    overall: status.overall,
+    incident: status.incident,
+    summary: status.summary,
     currentPhase: current,
+    /** Where the rollout ended (null while it runs or before it starts). */
+    endedIn: ENDED_ROLLOUT.has(rollout.status) && inFocus ? { name: inFocus.name, trafficPercent: inFocus.trafficPercent, status: inFocus.status } : null,
     nextPhase: next,
-    nextStep: nextStepOf({ rolloutStatus: rollout.status, plannedStartAt: rollout.plannedStartAt, phases, gates: gateStates, nextDueItem }),
+    nextStep,
     phases,
     progress: { done: count("DONE") + count("SKIPPED"), blocked: count("BLOCKED"), total },
     gates: gateStates.map(({ id, name, kind, state }) => ({ id, name, kind, state })),
@@ -123,19 +166,23 @@ type PublicUpdate = { seq: number; at: string; text: string; kind: ReturnType<ty
 export type PublicStatus = Awaited<ReturnType<typeof getPublicStatus>>;
 
 /**
- * A firing rollback trigger is a major outage; a rolled-back rollout or a failed phase a partial one; a trigger
- * about to fire, or a headline metric (fresh) past its breach threshold, degraded performance; a paused
- * rollout is under maintenance.
+ * Since when every headline tile has been healthy after the rollout ended: after the last reading that was not
+ * (or the end itself). Null while a tile is not healthy now.
  */
-function overallStatus(
-  status: string,
-  phases: { verdict: string | null; status: string }[],
-  triggers: { state: string }[],
+function healthySince(
+  endedAt: Date | null,
+  tiles: { id: string; direction: "HIGHER_IS_WORSE" | "LOWER_IS_WORSE"; warnThreshold: number | null; breachThreshold: number | null }[],
+  samples: { tileId: string; at: Date; value: number | null }[],
   metrics: { level: string }[],
-): OverallStatus {
-  if (triggers.some((t) => t.state === "FIRING")) return "Major Outage";
-  if (status === "ROLLED_BACK" || phases.some((p) => p.verdict === "FAIL" && (p.status === "ACTIVE" || p.status === "FAILED"))) return "Partial Outage";
-  if (triggers.some((t) => t.state === "PENDING") || metrics.some((m) => m.level === "breach")) return "Degraded Performance";
-  if (status === "PAUSED") return "Under Maintenance";
-  return "Operational";
+): number | null {
+  if (!endedAt || metrics.some((m) => m.level !== "ok" && m.level !== "none")) return null;
+  const byId = new Map(tiles.map((t) => [t.id, t]));
+  let since = endedAt.getTime();
+  for (const sample of samples) {
+    const tile = byId.get(sample.tileId);
+    if (!tile || sample.value === null) continue;
+    const level = valueLevel(sample.value, tile);
+    if ((level === "warn" || level === "breach") && sample.at.getTime() > since) since = sample.at.getTime();
+  }
+  return since;
 }

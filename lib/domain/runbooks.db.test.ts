@@ -254,7 +254,7 @@ describe("GET /api/v1/rollouts/:id/export.md", () => {
     await updateItem(engineer.principal, item("Confirm on-call handover").id, { state: "SKIPPED" });
     await updateItem(engineer.principal, item("CPU usage stays below 70%").id, { state: "BLOCKED" });
     const gate = state.gates[0]!;
-    await recordSignOff(commander.principal, gate.id, { decision: "GO", comment: "Caches look good" });
+    await recordSignOff(commander.principal, gate.id, { decision: "GO", comment: "Caches look good", approverTitle: gate.approverTitles[0] });
     const phase = state.phases[0]!;
     await getDb().phase.update({ where: { id: phase.id }, data: { status: "PASSED", verdict: "PASS", startedAt: new Date("2026-12-01T12:00:00Z"), endedAt: new Date("2026-12-01T12:45:00Z"), verdictAt: new Date("2026-12-01T12:45:00Z") } });
     // The actions feature writes these; the report must show the run but nothing of the action's configuration.
@@ -298,7 +298,7 @@ describe("GET /api/v1/rollouts/:id/export.md", () => {
     expect(markdown).toContain("- [x] Freeze schema changes *(due T-2h · owner: Priya)*\n");
     const signature = (await getRolloutState(rollout.id)).gates[0]!.signatures[0]!;
     expect(markdown).toContain(`| Approvals | GO | Cole Commander | COMMANDER | ${utc(signature.createdAt)} |  | Caches look good |`);
-    expect(markdown).toContain("| 1 | Phase 1: Canary (5% traffic, 30m) | 5% | PASSED | PASS | 2026-12-01 12:00:00 UTC | 2026-12-01 12:45:00 UTC | 2026-12-01 12:45:00 UTC |");
+    expect(markdown).toContain("| 1 | Phase 1: Canary (5% traffic, 30m) | 5% | Passed | PASS | 2026-12-01 12:00:00 UTC | 2026-12-01 12:45:00 UTC | 2026-12-01 12:45:00 UTC |");
     expect(markdown).toContain("| Roll back ledger | ROLLBACK | SUCCEEDED | Cole Commander | — | Error rate over 2% for 5 minutes | 2026-12-01 12:50:01 UTC | HTTP 202, 840 ms |");
     expect(markdown).toMatch(/\| \d+ \| [^|]+ \| Erin Engineer \| Checklist: "Warm caches" completed \|/);
     expect(markdown).toMatch(/\| \d+ \| [^|]+ \| Cole Commander \| Approvals: GO by Cole Commander \(COMMANDER\) — “Caches look good” \|/);

@@ -68,6 +68,7 @@ export const signatureSelect = {
   comment: true,
   trafficPercent: true,
   signerRole: true,
+  approverTitle: true,
   evidence: true,
   createdAt: true,
   signer: { select: userRefSelect },

@@ -3,7 +3,7 @@ import { getDb } from "@/lib/db/client";
 import { actorOf, type UserPrincipal } from "@/lib/auth/principal";
 import { can } from "@/lib/auth/permissions";
 import type { RecordSignOffInput } from "@/lib/schemas/signoff";
-import { forbidden, notFound } from "./errors";
+import { badRequest, conflict, forbidden, notFound } from "./errors";
 import { changeRollout } from "./events";
 import { gateEvidence } from "./gate-evidence";
 import { gateStatus } from "./gate-status";
@@ -19,13 +19,20 @@ export async function recordSignOff(principal: UserPrincipal, gateId: string, in
   if (!can(principal.role, "signoff.sign")) throw forbidden("Only a commander or an admin can sign off");
   const gate = await getDb().signoffGate.findUnique({
     where: { id: gateId },
-    select: { rolloutId: true, requiredRoles: true, name: true, kind: true, phaseId: true },
+    select: { rolloutId: true, requiredRoles: true, approverTitles: true, name: true, kind: true, phaseId: true },
   });
   if (!gate) throw notFound("Sign-off gate");
   if (!gate.requiredRoles.includes(principal.role)) {
     throw forbidden(`"${gate.name}" needs a signature from ${gate.requiredRoles.join(" and ")}`);
   }
+  const approverTitle = approverFor(gate, input.approverTitle);
   const { result } = await changeRollout(gate.rolloutId, actorOf(principal), async (tx, record) => {
+    if (approverTitle) {
+      // One person speaks for one approver of a gate: otherwise one commander could satisfy "Business Owner,
+      // Incident Commander" alone.
+      const other = await tx.signature.findFirst({ where: { gateId, signerId: principal.userId, approverTitle: { not: approverTitle } }, select: { approverTitle: true } });
+      if (other) throw conflict(`You signed "${gate.name}" as ${other.approverTitle}; another person signs as ${approverTitle}`);
+    }
     const where = { rolloutId: gate.rolloutId };
     const sections = await tx.checklistSection.findMany({ where, select: sectionSelect });
     const items = await tx.checklistItem.findMany({ where, select: { sectionId: true, state: true } });
@@ -37,6 +44,7 @@ export async function recordSignOff(principal: UserPrincipal, gateId: string, in
         rolloutId: gate.rolloutId,
         signerId: principal.userId,
         signerRole: principal.role,
+        approverTitle,
         decision: input.decision,
         comment: input.comment || null,
         trafficPercent: input.trafficPercent,
@@ -51,4 +59,19 @@ export async function recordSignOff(principal: UserPrincipal, gateId: string, in
     return { signature: view, gate: jsonify(updated), status: status.state };
   });
   return result;
+}
+
+/** The named approver a signature speaks for: given, or the only one the gate names; null when it names none. */
+function approverFor(gate: { name: string; approverTitles: string[] }, given: string | undefined): string | null {
+  const titles = gate.approverTitles;
+  if (titles.length === 0) {
+    if (given) throw badRequest(`"${gate.name}" names no approvers`, { approverTitle: ["this gate names no approvers"] });
+    return null;
+  }
+  if (given === undefined) {
+    if (titles.length === 1) return titles[0]!;
+    throw badRequest(`"${gate.name}" needs a signature from each of ${titles.join(", ")}: say which one you sign as`, { approverTitle: [`is required: one of ${titles.join(", ")}`] });
+  }
+  if (!titles.includes(given)) throw badRequest(`"${gate.name}" has no approver "${given}"`, { approverTitle: [`must be one of ${titles.join(", ")}`] });
+  return given;
 }

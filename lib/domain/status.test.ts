@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { TriggerState } from "@/lib/metrics/enums";
 import {
+  attentionOf,
+  clockEnd,
+  formatValue,
   INITIAL_TRIGGER_STATUS,
+  rolloutPosition,
+  stakeholderStatus,
+  type TileLevel,
   judgeCriterion,
   judgePhase,
   planPhaseEvaluation,
@@ -180,5 +186,85 @@ describe("planPhaseEvaluation: one evaluator tick", () => {
   it("reports a verdict change only when the verdict differs from the stored one", () => {
     const plan = planPhaseEvaluation({ phase: { ...phase, verdict: "INCONCLUSIVE" }, criteria: [], tiles: [], now: 200 * S });
     expect(plan).toMatchObject({ verdict: "INCONCLUSIVE", reasons: ["no-criteria"], verdictChanged: false });
+  });
+});
+
+describe("the end of a rollout", () => {
+  const phases = [
+    { name: "Canary", position: 0, trafficPercent: 10, status: "PASSED" as const, startedAt: "2026-12-01T10:00:00Z" },
+    { name: "Half", position: 1, trafficPercent: 50, status: "ROLLED_BACK" as const, startedAt: "2026-12-01T11:00:00Z" },
+    { name: "Full", position: 2, trafficPercent: 100, status: "PENDING" as const, startedAt: null },
+  ];
+  it.each([
+    ["DRAFT", "Not started"],
+    ["ROLLED_BACK", "Rolled back in Half (50% traffic)"],
+    ["ABORTED", "Aborted in Half (50% traffic)"],
+    ["COMPLETED", "Completed after Half (50% traffic)"],
+  ] as const)("%s reads %s, never 'Not started' after the end", (status, text) => {
+    expect(rolloutPosition({ status }, phases)).toBe(text);
+  });
+  it("says where a running rollout is", () => {
+    expect(rolloutPosition({ status: "PAUSED" }, [{ ...phases[0]!, status: "PAUSED" }])).toBe("Canary · 10% traffic · paused");
+  });
+  it("stops clocks at endedAt", () => {
+    expect(clockEnd({ status: "ROLLED_BACK", endedAt: "2026-12-01T12:00:00.000Z" }, Date.UTC(2026, 11, 1, 13))).toBe(Date.UTC(2026, 11, 1, 12));
+    expect(clockEnd({ status: "ACTIVE", endedAt: null }, 42)).toBe(42);
+  });
+  it.each([
+    [4.451038575667656, "%", "4.45 %"],
+    [241.3, "ms", "241 ms"],
+    [0.0421, null, "0.0421"],
+    [null, "%", "—"],
+  ])("formatValue(%s, %s) = %s", (value, unit, text) => {
+    expect(formatValue(value, unit)).toBe(text);
+  });
+});
+
+describe("stakeholderStatus: Statuspage's words and the incident state", () => {
+  const NOW = 1_000_000_000;
+  const base = { rollingBack: false, healthySince: null as number | null, now: NOW, recoveryMs: 5 * MIN };
+  type Row = [string, Partial<Parameters<typeof stakeholderStatus>[0]> & { rolloutStatus: Parameters<typeof stakeholderStatus>[0]["rolloutStatus"] }, string];
+  const ok: TileLevel[] = ["ok", "ok"];
+  it.each<Row>([
+    ["running and healthy", { rolloutStatus: "ACTIVE", phase: { verdict: "PASS", triggers: ["NORMAL"] }, tiles: ok }, "Operational"],
+    ["running with no metrics at all", { rolloutStatus: "ACTIVE", phase: { verdict: null, triggers: [] }, tiles: [] }, "No live metrics"],
+    ["running with only stale or failing tiles", { rolloutStatus: "ACTIVE", phase: { verdict: null, triggers: [] }, tiles: ["unknown", "unknown"] }, "No live metrics"],
+    ["not started, no metrics", { rolloutStatus: "DRAFT", phase: null, tiles: [] }, "No live metrics"],
+    ["a trigger pending", { rolloutStatus: "ACTIVE", phase: { verdict: "INCONCLUSIVE", triggers: ["PENDING"] }, tiles: ok }, "Degraded Performance / Investigating"],
+    ["a tile in breach", { rolloutStatus: "ACTIVE", phase: { verdict: "INCONCLUSIVE", triggers: ["NORMAL"] }, tiles: ["breach", "ok"] }, "Partial Outage / Investigating"],
+    ["a trigger firing", { rolloutStatus: "ACTIVE", phase: { verdict: "FAIL", triggers: ["FIRING"] }, tiles: ["breach"] }, "Major Outage / Identified"],
+    ["a FAIL verdict", { rolloutStatus: "ACTIVE", phase: { verdict: "FAIL", triggers: ["NORMAL"] }, tiles: ok }, "Partial Outage / Identified"],
+    ["rolling back", { rolloutStatus: "ACTIVE", phase: { verdict: "FAIL", triggers: ["FIRING"] }, tiles: ["breach"], rollingBack: true }, "Partial Outage / Identified"],
+    ["paused, healthy", { rolloutStatus: "PAUSED", phase: { verdict: "PASS", triggers: ["NORMAL"] }, tiles: ok }, "Under Maintenance"],
+    ["rolled back, still recovering", { rolloutStatus: "ROLLED_BACK", phase: { verdict: "FAIL", triggers: ["FIRING"] }, tiles: ["warn", "ok"] }, "Degraded Performance / Monitoring"],
+    ["rolled back, healthy but not for long", { rolloutStatus: "ROLLED_BACK", phase: { verdict: "FAIL", triggers: ["FIRING"] }, tiles: ok, healthySince: NOW - MIN }, "Operational / Monitoring"],
+    ["rolled back, healthy for the recovery period", { rolloutStatus: "ROLLED_BACK", phase: { verdict: "FAIL", triggers: ["FIRING"] }, tiles: ok, healthySince: NOW - 5 * MIN }, "Operational / Resolved"],
+    ["rolled back, with no metrics to recover", { rolloutStatus: "ROLLED_BACK", phase: { verdict: "FAIL", triggers: ["FIRING"] }, tiles: [] }, "No live metrics / Monitoring"],
+    ["aborted after a trigger fired", { rolloutStatus: "ABORTED", phase: { verdict: "FAIL", triggers: ["RESOLVED"] }, tiles: ok, healthySince: NOW - 10 * MIN }, "Operational / Resolved"],
+    ["completed", { rolloutStatus: "COMPLETED", phase: { verdict: "PASS", triggers: ["NORMAL"] }, tiles: ok }, "Operational"],
+  ])("%s → %s", (_what, input, expected) => {
+    const status = stakeholderStatus({ phase: null, tiles: [], ...base, ...input });
+    expect(status.incident ? `${status.overall} / ${status.incident}` : status.overall).toBe(expected);
+  });
+
+  it("says so during and after a rollback", () => {
+    expect(stakeholderStatus({ ...base, rolloutStatus: "ACTIVE", phase: null, tiles: ok, rollingBack: true }).summary).toBe("Rolling back to the previous version");
+    expect(stakeholderStatus({ ...base, rolloutStatus: "ROLLED_BACK", phase: null, tiles: ok, healthySince: 0 }).summary).toBe("Rolled back to the previous version; service healthy");
+  });
+});
+
+describe("attentionOf: when the war room shows 'Do this now'", () => {
+  const trigger = (id: string, state: TriggerState) => ({ id, kind: "ROLLBACK_TRIGGER" as const, description: id, state, stateSince: null, lastValue: 4.2, unit: "%", comparator: "GT" as const, threshold: 1 });
+  const phase = (status: "ACTIVE" | "PASSED" | "PAUSED", verdict: "PASS" | "FAIL" | null, criteria: ReturnType<typeof trigger>[]) => ({ id: "p", name: "Canary", status, verdict, criteria });
+  it.each([
+    ["all quiet", [phase("ACTIVE", "PASS", [trigger("a", "NORMAL")])], null],
+    ["a trigger pending", [phase("ACTIVE", null, [trigger("a", "PENDING")])], "a"],
+    ["firing first", [phase("ACTIVE", "FAIL", [trigger("a", "PENDING"), trigger("b", "FIRING")])], "b,a"],
+    ["a FAIL verdict alone", [phase("PAUSED", "FAIL", [trigger("a", "NORMAL")])], ""],
+    ["a resolved trigger is not an alarm", [phase("ACTIVE", "PASS", [trigger("a", "RESOLVED")])], null],
+    ["an ended phase is frozen, not an alarm", [phase("PASSED", "FAIL", [trigger("a", "FIRING")])], null],
+  ] as const)("%s", (_what, phases, expected) => {
+    const attention = attentionOf(phases);
+    expect(attention === null ? null : attention.triggers.map((t) => t.id).join(",")).toBe(expected);
   });
 });

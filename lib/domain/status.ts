@@ -1,5 +1,7 @@
+import type { PhaseStatus, RolloutStatus } from "@/lib/db/generated/enums";
 import { compare, isStale } from "@/lib/metrics/evaluate";
 import type { Comparator, CriterionKind, TriggerState, Verdict } from "@/lib/metrics/enums";
+import { formatNumber } from "@/lib/metrics/phase-evaluation";
 import type { judgementSchema, verdictReasonSchema } from "@/lib/schemas/events";
 import type { z } from "zod";
 
@@ -220,4 +222,199 @@ export function planPhaseEvaluation(input: {
     verdictChanged: verdict !== input.phase.verdict,
     autoRollbackIds: outcomes.filter((o, i) => input.criteria[i]!.autoRollback && o.transition?.to === "FIRING").map((o) => o.id),
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Vocabulary: one label and one tone per state, typed by the Prisma enums, for every component, the stakeholder
+// page and the export. Tones: ok green, warn amber, breach red, active blue (running), neutral grey.
+
+export type Tone = "ok" | "warn" | "breach" | "active" | "neutral";
+type Labelled<K extends string> = Record<K, { label: string; tone: Tone }>;
+
+export const ROLLOUT_STATUS: Labelled<RolloutStatus> = {
+  DRAFT: { label: "Not started", tone: "neutral" },
+  ACTIVE: { label: "In progress", tone: "active" },
+  PAUSED: { label: "Paused", tone: "warn" },
+  COMPLETED: { label: "Completed", tone: "ok" },
+  ROLLED_BACK: { label: "Rolled back", tone: "breach" },
+  ABORTED: { label: "Aborted", tone: "breach" },
+};
+
+export const PHASE_STATUS: Labelled<PhaseStatus> = {
+  PENDING: { label: "Pending", tone: "neutral" },
+  ACTIVE: { label: "Running", tone: "active" },
+  PAUSED: { label: "Paused", tone: "warn" },
+  PASSED: { label: "Passed", tone: "ok" },
+  FAILED: { label: "Failed", tone: "breach" },
+  ROLLED_BACK: { label: "Rolled back", tone: "breach" },
+  SKIPPED: { label: "Skipped", tone: "neutral" },
+};
+
+export const VERDICT: Labelled<Verdict> = {
+  PASS: { label: "PASS", tone: "ok" },
+  FAIL: { label: "FAIL", tone: "breach" },
+  INCONCLUSIVE: { label: "INCONCLUSIVE", tone: "warn" },
+};
+
+export const TRIGGER_STATE: Labelled<TriggerState> = {
+  NORMAL: { label: "Normal", tone: "ok" },
+  PENDING: { label: "Pending", tone: "warn" },
+  FIRING: { label: "Firing", tone: "breach" },
+  RESOLVED: { label: "Resolved", tone: "warn" },
+};
+
+export const JUDGEMENT: Labelled<Judgement> = {
+  MET: { label: "Met", tone: "ok" },
+  NOT_MET: { label: "Not met", tone: "breach" },
+  NO_DATA: { label: "No data", tone: "neutral" },
+};
+
+/** Tailwind classes per tone: a badge (filled), a box (border and background), and text. */
+export const TONE_CLASSES: Record<Tone, { badge: string; box: string; text: string }> = {
+  ok: { badge: "bg-green-700 text-white", box: "border-green-400 bg-green-50", text: "text-ok" },
+  warn: { badge: "bg-amber-600 text-white", box: "border-amber-400 bg-amber-50", text: "text-warn" },
+  breach: { badge: "bg-red-700 text-white", box: "border-red-400 bg-red-50", text: "text-breach" },
+  active: { badge: "bg-sky-700 text-white", box: "border-sky-500 bg-sky-50", text: "text-sky-800" },
+  neutral: { badge: "bg-slate-600 text-white", box: "border-slate-300 bg-white", text: "text-slate-600" },
+};
+
+/** A number with its unit, readable from across a room: "4.45 %", "241 ms", "1235 req/s"; "—" without a value. */
+export function formatValue(value: number | null | undefined, unit: string | null | undefined): string {
+  if (value === null || value === undefined) return "—";
+  return `${formatNumber(value)}${unit ? ` ${unit}` : ""}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The rollout as a whole
+
+type PhaseForRollout = { name: string; position: number; trafficPercent: number; status: PhaseStatus; startedAt: string | Date | null; endedAt?: string | Date | null };
+
+export const ENDED_ROLLOUT: ReadonlySet<RolloutStatus> = new Set(["COMPLETED", "ROLLED_BACK", "ABORTED"]);
+
+/** The phase running now (ACTIVE or PAUSED), or, once the rollout ended, the last one that ran: where it ended. */
+export function phaseInFocus<P extends PhaseForRollout>(status: RolloutStatus, phases: readonly P[]): P | undefined {
+  const running = phases.find((p) => p.status === "ACTIVE" || p.status === "PAUSED");
+  if (running || !ENDED_ROLLOUT.has(status)) return running;
+  return [...phases].filter((p) => p.startedAt !== null).sort((a, b) => b.position - a.position)[0];
+}
+
+/** "Canary · 10% traffic", "Rolled back in Canary (10% traffic)", "Completed after Full (100% traffic)", "Not started". */
+export function rolloutPosition(rollout: { status: RolloutStatus }, phases: readonly PhaseForRollout[]): string {
+  const phase = phaseInFocus(rollout.status, phases);
+  const where = phase ? `${phase.name} (${phase.trafficPercent}% traffic)` : "";
+  switch (rollout.status) {
+    case "DRAFT":
+      return "Not started";
+    case "ACTIVE":
+    case "PAUSED":
+      return phase ? `${phase.name} · ${phase.trafficPercent}% traffic${rollout.status === "PAUSED" ? " · paused" : ""}` : ROLLOUT_STATUS[rollout.status].label;
+    case "COMPLETED":
+      return phase ? `Completed after ${where}` : "Completed";
+    case "ROLLED_BACK":
+      return phase ? `Rolled back in ${where}` : "Rolled back";
+    case "ABORTED":
+      return phase ? `Aborted in ${where}` : "Aborted";
+  }
+}
+
+/** The end of a stopwatch: the rollout's end once it ended (clocks stop), else now. */
+export function clockEnd(rollout: { status: RolloutStatus; endedAt: string | Date | null }, now: number): number {
+  return ENDED_ROLLOUT.has(rollout.status) && rollout.endedAt ? new Date(rollout.endedAt).getTime() : now;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Stakeholder status, in Statuspage's words, with an incident-like state
+
+export type OverallStatus = "Operational" | "Degraded Performance" | "Partial Outage" | "Major Outage" | "Under Maintenance" | "No live metrics";
+export type IncidentState = "Investigating" | "Identified" | "Monitoring" | "Resolved";
+/** A headline tile's colour as the stakeholder sees it ("unknown": no fresh value; "none": fresh but no thresholds). */
+export type TileLevel = "ok" | "warn" | "breach" | "unknown" | "none";
+
+export const OVERALL_TONE: Record<OverallStatus, Tone> = {
+  Operational: "ok",
+  "Degraded Performance": "warn",
+  "Partial Outage": "breach",
+  "Major Outage": "breach",
+  "Under Maintenance": "active",
+  "No live metrics": "neutral",
+};
+
+export type StakeholderStatus = { overall: OverallStatus; incident: IncidentState | null; summary: string };
+
+/**
+ * What a stakeholder is told. While the rollout runs, the running phase's triggers and verdict count with the
+ * fresh headline tiles: a firing trigger is a major outage (Identified: the new build), a FAIL verdict or a tile
+ * in breach a partial outage, a pending trigger or a tile in warning degraded performance (Investigating). Once the
+ * rollout has ended, its frozen triggers no longer describe the service: the tiles do. After a rollback (or an
+ * abort after trouble) it is Monitoring until the tiles have all been healthy for `recoveryMs` (healthySince),
+ * then Resolved. No fresh tile at all reads "No live metrics", never Operational.
+ */
+export function stakeholderStatus(input: {
+  rolloutStatus: RolloutStatus;
+  /** The running phase's (or, after the end, the last phase's) triggers and verdict. */
+  phase: { verdict: Verdict | null; triggers: readonly TriggerState[] } | null;
+  tiles: readonly TileLevel[];
+  /** A rollback action is running or waiting for its second approver. */
+  rollingBack: boolean;
+  /** Since when every fresh tile has been healthy (null: not healthy now). */
+  healthySince: number | null;
+  now: number;
+  recoveryMs: number;
+}): StakeholderStatus {
+  const live = input.tiles.filter((t) => t !== "unknown");
+  const fromTiles: OverallStatus =
+    live.length === 0 ? "No live metrics" : live.includes("breach") ? "Partial Outage" : live.includes("warn") ? "Degraded Performance" : "Operational";
+  const triggers = input.phase?.triggers ?? [];
+  const running = input.rolloutStatus === "ACTIVE" || input.rolloutStatus === "PAUSED";
+
+  if (input.rollingBack) return { overall: worst(fromTiles, "Partial Outage"), incident: "Identified", summary: "Rolling back to the previous version" };
+  if (running) {
+    if (triggers.includes("FIRING")) return { overall: "Major Outage", incident: "Identified", summary: "A rollback trigger fired: the team is acting on it" };
+    if (input.phase?.verdict === "FAIL") return { overall: worst(fromTiles, "Partial Outage"), incident: "Identified", summary: "This step failed its checks: the team is acting on it" };
+    if (triggers.includes("PENDING") || fromTiles === "Partial Outage" || fromTiles === "Degraded Performance") {
+      return { overall: worst(fromTiles, "Degraded Performance"), incident: "Investigating", summary: "Some numbers are off: the team is looking into it" };
+    }
+    if (input.rolloutStatus === "PAUSED") return { overall: fromTiles === "No live metrics" ? fromTiles : "Under Maintenance", incident: null, summary: "Paused by the team" };
+    return { overall: fromTiles, incident: null, summary: fromTiles === "No live metrics" ? "In progress; no live metrics" : "In progress; healthy" };
+  }
+  if (input.rolloutStatus === "ROLLED_BACK" || (input.rolloutStatus === "ABORTED" && triggers.some(hasTriggerFired))) {
+    const what = input.rolloutStatus === "ROLLED_BACK" ? "Rolled back to the previous version" : "Stopped";
+    const recovered = input.healthySince !== null && input.now - input.healthySince >= input.recoveryMs && fromTiles === "Operational";
+    if (recovered) return { overall: "Operational", incident: "Resolved", summary: `${what}; service healthy` };
+    return { overall: fromTiles, incident: "Monitoring", summary: `${what}; watching the service recover` };
+  }
+  if (input.rolloutStatus === "COMPLETED") return { overall: fromTiles, incident: null, summary: "Rollout completed" };
+  if (input.rolloutStatus === "ABORTED") return { overall: fromTiles, incident: null, summary: "Rollout stopped" };
+  return { overall: fromTiles, incident: null, summary: "Not started yet" };
+}
+
+const SEVERITY: OverallStatus[] = ["No live metrics", "Operational", "Under Maintenance", "Degraded Performance", "Partial Outage", "Major Outage"];
+function worst(a: OverallStatus, b: OverallStatus): OverallStatus {
+  return SEVERITY.indexOf(a) >= SEVERITY.indexOf(b) ? a : b;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// "Do this now": what calls for the room's attention in the running phase
+
+type CriterionForAttention = { id: string; kind: CriterionKind; description: string; state: TriggerState; stateSince: string | null; lastValue: number | null; unit: string | null; comparator: Comparator; threshold: number };
+type PhaseForAttention = { id: string; name: string; status: PhaseStatus; verdict: Verdict | null; criteria: readonly CriterionForAttention[] };
+
+export type Attention = {
+  phase: { id: string; name: string; verdict: Verdict | null };
+  /** Pending or Firing triggers, firing first. */
+  triggers: CriterionForAttention[];
+  /** The verdict is FAIL. */
+  failed: boolean;
+};
+
+/** Null when nothing needs doing now; else the running phase with its Pending or Firing triggers, or its FAIL. */
+export function attentionOf(phases: readonly PhaseForAttention[]): Attention | null {
+  const phase = phases.find((p) => p.status === "ACTIVE" || p.status === "PAUSED");
+  if (!phase) return null;
+  const triggers = phase.criteria
+    .filter((c) => c.kind === "ROLLBACK_TRIGGER" && isTriggerActive(c.state))
+    .sort((a, b) => (a.state === b.state ? 0 : a.state === "FIRING" ? -1 : 1));
+  const failed = phase.verdict === "FAIL";
+  if (triggers.length === 0 && !failed) return null;
+  return { phase: { id: phase.id, name: phase.name, verdict: phase.verdict }, triggers, failed };
 }

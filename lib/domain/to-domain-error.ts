@@ -21,18 +21,20 @@ export function invalidInput(error: ZodError, root = "body"): DomainError {
 }
 
 // Postgres / driver / Prisma codes that mean "the database is not reachable right now".
-const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "08000", "08001", "08003", "08006", "P1001", "P1002", "P1017", "P2024"]);
+// Prisma's driver adapters report the same as a `kind` (P2010 wraps it in meta.driverAdapterError).
+const UNAVAILABLE_CODES = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "08000", "08001", "08003", "08006", "P1001", "P1002", "P1017", "P2024"]);
 // Text Postgres refuses (a NUL byte, a bad \u escape in jsonb): the input is wrong, whichever path let it through.
 const BAD_TEXT_CODES = new Set(["22021", "22P05"]);
 
 function codesOf(error: unknown): string[] {
   const codes: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; current && typeof current === "object" && depth < 6; depth++) {
-    const { code, cause, originalCode } = current as { code?: unknown; cause?: unknown; originalCode?: unknown };
-    if (typeof code === "string") codes.push(code);
-    if (typeof originalCode === "string") codes.push(originalCode);
-    current = cause;
+  const pending: unknown[] = [error];
+  for (let seen = 0; pending.length && seen < 12; seen++) {
+    const current = pending.shift();
+    if (!current || typeof current !== "object") continue;
+    const { code, cause, originalCode, kind, meta } = current as { code?: unknown; cause?: unknown; originalCode?: unknown; kind?: unknown; meta?: { driverAdapterError?: unknown } };
+    for (const value of [code, originalCode, kind]) if (typeof value === "string") codes.push(value);
+    pending.push(cause, meta?.driverAdapterError);
   }
   return codes;
 }

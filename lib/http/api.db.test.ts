@@ -164,7 +164,7 @@ describe("GET /api/v1/status/:token", () => {
     expect(res.status).toBe(200);
     const text = await res.text();
     for (const privateValue of ["+1 555 0101", "sam@example.com", "Sam Support", "note", "passwordHash", "tokenHash"]) expect(text).not.toContain(privateValue);
-    expect(JSON.parse(text)).toMatchObject({ overall: "Operational", progress: { total: 4 } });
+    expect(JSON.parse(text)).toMatchObject({ overall: "No live metrics", progress: { total: 4 } });
     await revokeShareToken(commander.principal, id);
     expect((await statusRoute(request("GET", `/api/v1/status/${token}`), ctx({ token }))).status).toBe(404);
     expect((await statusRoute(request("GET", "/api/v1/status/wr_share_nope"), ctx({ token: "wr_share_nope" }))).status).toBe(404);

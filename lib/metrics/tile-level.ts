@@ -24,14 +24,19 @@ function beyond(value: number, threshold: number, direction: TileReading["direct
   return direction === "HIGHER_IS_WORSE" ? value >= threshold : value <= threshold;
 }
 
+/** The colour of one value against a tile's thresholds ("none" when it has none). */
+export function valueLevel(value: number, tile: Pick<TileReading, "direction" | "warnThreshold" | "breachThreshold">): "ok" | "warn" | "breach" | "none" {
+  if (tile.breachThreshold !== null && beyond(value, tile.breachThreshold, tile.direction)) return "breach";
+  if (tile.warnThreshold !== null && beyond(value, tile.warnThreshold, tile.direction)) return "warn";
+  if (tile.warnThreshold === null && tile.breachThreshold === null) return "none";
+  return "ok";
+}
+
 export function metricLevel(tile: TileReading, now: number): { level: MetricLevel; stale: boolean } {
   const reading = latestReading(
     { lastValue: tile.lastValue, lastSampleAt: time(tile.lastSampleAt), lastErrorAt: time(tile.lastErrorAt), pollIntervalSeconds: tile.pollIntervalSeconds },
     now,
   );
   if (reading.value === null || reading.stale || reading.sourceError) return { level: "unknown", stale: reading.stale };
-  if (tile.breachThreshold !== null && beyond(reading.value, tile.breachThreshold, tile.direction)) return { level: "breach", stale: false };
-  if (tile.warnThreshold !== null && beyond(reading.value, tile.warnThreshold, tile.direction)) return { level: "warn", stale: false };
-  if (tile.warnThreshold === null && tile.breachThreshold === null) return { level: "none", stale: false };
-  return { level: "ok", stale: false };
+  return { level: valueLevel(reading.value, tile), stale: false };
 }

@@ -16,7 +16,7 @@ import { getRolloutReport, importRunbookMarkdown } from "@/lib/domain/runbooks";
 import { recordSignOff } from "@/lib/domain/signoffs";
 import { createTile, deleteTile, listTileConfigs, updateTile } from "@/lib/domain/tiles";
 import { createApiToken, createShareToken, listShareTokens, revokeShareToken } from "@/lib/domain/tokens";
-import { publishEvents, publishVolatile } from "@/lib/realtime/publisher";
+import { emitUnloggedEvent, publishVolatile } from "@/lib/realtime/publisher";
 import { exportRunbookMarkdown } from "@/lib/runbook/export-markdown";
 import { approveActionRunSchema, createActionSchema, dryRunActionSchema, idempotencyKeySchema, rejectActionRunSchema, runActionSchema, updateActionSchema } from "@/lib/schemas/actions";
 import { updateItemSchema } from "@/lib/schemas/checklist";
@@ -27,6 +27,7 @@ import { abortRolloutSchema, pausePhaseSchema, promotePhaseSchema, resumePhaseSc
 import { importRunbookSchema, runbookDraftSchema } from "@/lib/schemas/runbook";
 import { createShareLinkSchema } from "@/lib/schemas/share";
 import { recordSignOffSchema } from "@/lib/schemas/signoff";
+import { notificationOperations } from "./notifications";
 import { buildOpenApiDocument, type OpenApiDocument } from "./openapi";
 import { defineOperation as op, Reply, type Operation } from "./operation";
 
@@ -480,6 +481,9 @@ export const operations = {
     },
   }),
 
+  // Notifications out, alerts in (lib/operations/notifications.ts).
+  ...notificationOperations,
+
   "openapi.get": op({
     method: "GET",
     path: "/api/v1/openapi.json",
@@ -497,7 +501,7 @@ export const operations = {
     internal: true,
     run: async ({ body }) => {
       if (process.env.WARROOM_BENCH !== "1") throw notFound("Route");
-      if ("envelope" in body) publishEvents([body.envelope]);
+      if ("envelope" in body) emitUnloggedEvent(body.envelope);
       else publishVolatile(body.live.rolloutId, body.live.channel, body.live.payload);
       return { ok: true };
     },

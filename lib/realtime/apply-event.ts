@@ -80,6 +80,15 @@ export function applyRolloutEvent(state: RolloutState, envelope: EventEnvelope):
       const { phaseId, verdict, verdictAt } = event.data;
       return { ...next, phases: state.phases.map((phase) => (phase.id === phaseId ? { ...phase, verdict, verdictAt } : phase)) };
     }
+    // Notification configuration and reminders are not part of the war room's state.
+    case "notification.channel_created":
+    case "notification.channel_updated":
+    case "notification.channel_deleted":
+    case "alert_token.created":
+    case "reminder.item_overdue":
+    case "reminder.gate_waiting":
+    case "stakeholder.update":
+      return next;
     default:
       return assertNever(event);
   }

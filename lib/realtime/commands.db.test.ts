@@ -140,7 +140,7 @@ describe("command", () => {
     const cole = await open({ cookie: commander.cookie });
     expect(await command(cole, { type: "gate.sign", gateId: r.gate.id, input: { decision: "GO", trafficPercent: 10 } })).toMatchObject({ ok: true });
     expect(await command(cole, { type: "rollout.start", rolloutId: r.id, input: {} })).toMatchObject({ ok: true, result: { rollout: { status: "ACTIVE" } } });
-    expect(await command(cole, { type: "rollout.promote", rolloutId: r.id, input: { toPhaseId: r.phases[1]!.id } })).toMatchObject({ ok: true });
+    expect(await command(cole, { type: "rollout.promote", rolloutId: r.id, input: { toPhaseId: r.phases[1]!.id, override: { reason: "socket test: promoting before a verdict" } } })).toMatchObject({ ok: true });
     const rolledBack = await command(cole, { type: "action.run", actionId: r.action.id, input: { reason: "socket rollback", idempotencyKey: "sock-1" } });
     expect(rolledBack).toMatchObject({ ok: true, result: { run: { status: "SUCCEEDED" }, replayed: false } });
     expect(await command(cole, { type: "action.run", actionId: r.action.id, input: { reason: "socket rollback", idempotencyKey: "sock-1" } })).toMatchObject({ ok: true, result: { replayed: true } });

@@ -29,7 +29,11 @@ export type PresenceUser = { id: string; name: string; role: string };
 export type PresencePayload = { users: PresenceUser[] };
 
 /** Between app processes (socket.io's Postgres adapter): a batch of committed events, emitted by each in seq order. */
-export type InterServerEvents = { "warroom:events": (events: EventEnvelope[]) => void };
+export type InterServerEvents = {
+  "warroom:events": (events: EventEnvelope[]) => void;
+  /** The benchmark baseline's envelope (in no log, so not put in seq order). */
+  "warroom:unlogged": (envelope: EventEnvelope) => void;
+};
 
 export type SocketData = { principal: Principal };
 

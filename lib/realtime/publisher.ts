@@ -7,7 +7,12 @@ import type { EventEnvelope } from "@/lib/schemas/events";
 export type PublishEvents = (events: EventEnvelope[]) => void;
 export type PublishVolatile = (rolloutId: string, channel: string, payload: unknown) => void;
 
-type Realtime = { publishEvents: PublishEvents; publishVolatile: PublishVolatile };
+type Realtime = {
+  publishEvents: PublishEvents;
+  publishVolatile: PublishVolatile;
+  /** The benchmark's baseline: an envelope that is in no log, emitted the way events are but outside their seq order. */
+  emitUnloggedEvent?: (envelope: EventEnvelope) => void;
+};
 type RealtimeGlobal = typeof globalThis & { __warroomRealtime?: Realtime };
 
 export function registerRealtime(realtime: Realtime | undefined): void {
@@ -18,6 +23,10 @@ export function registerRealtime(realtime: Realtime | undefined): void {
 export function publishEvents(events: EventEnvelope[]): void {
   if (events.length === 0) return;
   (globalThis as RealtimeGlobal).__warroomRealtime?.publishEvents(events);
+}
+
+export function emitUnloggedEvent(envelope: EventEnvelope): void {
+  (globalThis as RealtimeGlobal).__warroomRealtime?.emitUnloggedEvent?.(envelope);
 }
 
 export function publishVolatile(rolloutId: string, channel: string, payload: unknown): void {

@@ -2,7 +2,7 @@ import type { Server as HttpServer } from "node:http";
 import { Server, type Socket } from "socket.io";
 import { authenticate, requireRolloutRead } from "@/lib/auth/session";
 import { currentSeq, listEventsAfter } from "@/lib/domain/events";
-import { toPublicEvent } from "@/lib/domain/public-view";
+import { toPublicEvent, toPublicLive } from "@/lib/domain/public-view";
 import { invalidInput, toDomainError } from "@/lib/domain/to-domain-error";
 import { errorAck } from "./error-ack";
 import { joinRequestSchema, type EventEnvelope, type JoinAck } from "@/lib/schemas/events";
@@ -92,12 +92,14 @@ export function createRealtimeServer(
   // Events reach this process's clients in seq order: emitted locally at once (the Postgres adapter's broadcast
   // would first wait for its NOTIFY, and concurrent NOTIFYs finish in any order), and sent to the other
   // processes as one server-side message per batch, which each puts back in order (seq-order.ts).
-  const orderer = createSeqOrderer((envelope) => {
+  const emitHere = (envelope: EventEnvelope) => {
     io.local.to(rolloutRoom(envelope.rolloutId)).emit("event", envelope);
     io.local.to(publicRolloutRoom(envelope.rolloutId)).emit("event", toPublicEvent(envelope));
-  });
+  };
+  const orderer = createSeqOrderer(emitHere);
   const clustered = Boolean(opts.adapter);
   io.on("warroom:events", (events) => events.forEach(orderer.accept));
+  io.on("warroom:unlogged", emitHere);
 
   registerRealtime({
     publishEvents: (events) => {
@@ -105,10 +107,16 @@ export function createRealtimeServer(
       if (clustered) io.serverSideEmit("warroom:events", events);
       recordPublished(io, events);
     },
+    emitUnloggedEvent: (envelope) => {
+      emitHere(envelope);
+      if (clustered) io.serverSideEmit("warroom:unlogged", envelope);
+    },
     publishVolatile: (rolloutId, channel, payload) => {
       const message = { rolloutId, channel, payload };
       io.to(rolloutRoom(rolloutId)).volatile.emit("live", message);
-      io.to(publicRolloutRoom(rolloutId)).volatile.emit("live", message);
+      // Stakeholders get only what the public view may show (no error texts; no presence or evaluator details).
+      const reduced = toPublicLive(channel, payload);
+      if (reduced !== null) io.to(publicRolloutRoom(rolloutId)).volatile.emit("live", { rolloutId, channel, payload: reduced });
     },
   });
   return io;

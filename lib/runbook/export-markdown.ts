@@ -1,4 +1,6 @@
 import { describeEvent } from "@/lib/domain/describe-event";
+import { criterionVerdictOf } from "@/lib/domain/gate-evidence";
+import { formatValue, PHASE_STATUS, ROLLOUT_STATUS } from "@/lib/domain/status";
 import type { RolloutState } from "@/lib/domain/rollouts";
 import type { ItemView } from "@/lib/domain/selects";
 import type { EventEnvelope } from "@/lib/schemas/events";
@@ -246,7 +248,7 @@ function reportSummary(report: RunbookReport): string[] {
   if (count("BLOCKED")) progress.push(`${count("BLOCKED")} blocked`);
   const out: string[] = ["## Go-live report", ""];
   const fact = (label: string, value: string) => out.push(`- **${label}:** ${escapeInline(value)}`);
-  fact("Status", rollout.status);
+  fact("Status", ROLLOUT_STATUS[rollout.status].label);
   fact("Planned start (T0)", formatUtc(rollout.plannedStartAt));
   fact("Started", formatUtc(rollout.startedAt));
   fact("Ended", formatUtc(rollout.endedAt));
@@ -287,7 +289,7 @@ function reportSummary(report: RunbookReport): string[] {
           i + 1,
           p.name,
           `${p.trafficPercent}%`,
-          p.status,
+          PHASE_STATUS[p.status].label,
           p.verdict ?? "—",
           formatUtc(p.startedAt),
           formatUtc(p.endedAt),
@@ -297,7 +299,7 @@ function reportSummary(report: RunbookReport): string[] {
       "",
     ]);
     const measured = phases.flatMap((p, i) =>
-      p.criteria.filter((c) => c.lastEvaluatedAt !== null).map((c) => [i + 1, c.description, c.lastValue ?? "no data", c.state, formatUtc(c.lastEvaluatedAt)]),
+      p.criteria.filter((c) => c.lastEvaluatedAt !== null).map((c) => [i + 1, c.description, formatValue(c.lastValue, c.unit), criterionVerdictOf(c).label, formatUtc(c.lastEvaluatedAt)]),
     );
     if (measured.length > 0) append(out, [...table(["Phase", "Criterion", "Last value", "State", "Evaluated"], measured), ""]);
   }

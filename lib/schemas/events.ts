@@ -29,6 +29,7 @@ const override = z.object({ reason: z.string(), waived: z.array(z.string()) });
 /** Phase events carry the rollout and the phases they changed, so clients apply them without a refetch. */
 const rolloutChange = { rollout: view<RolloutSummary>(), phases: view<PhaseView[]>() };
 const publicSummary = z.string();
+const notificationChannelRef = z.object({ id: z.string(), name: z.string(), kind: z.string() }).loose();
 const runPayload = z.object({ run: view<ActionRunView>(), rollout: view<RolloutSummary>().optional(), phases: view<PhaseView[]>().optional() });
 
 export const verdictReasonSchema = z.enum(["no-criteria", "min-duration", "awaiting-data", "trigger-pending", "trigger-fired", "criterion-not-met"]);
@@ -65,6 +66,10 @@ export const EVENT_PAYLOADS = {
     from: triggerStateSchema,
     to: triggerStateSchema,
     value: z.number().nullable(),
+    /** Set when an alert (Alertmanager, Grafana) moved the trigger rather than a tile's reading. */
+    alert: z
+      .object({ source: z.enum(["alertmanager", "grafana"]), fingerprint: z.string(), labels: z.record(z.string(), z.string()), startsAt: z.string(), summary: z.string().nullable() })
+      .optional(),
     publicSummary,
   }),
   "criterion.updated": z.object({ phaseId: z.string(), criterion: view<CriterionView>(), publicSummary }),
@@ -91,6 +96,15 @@ export const EVENT_PAYLOADS = {
   }),
   "share.created": z.object({ shareTokenId: z.string(), label: z.string().nullable(), expiresAt: time.nullable() }),
   "share.revoked": z.object({ shareTokenId: z.string() }),
+  // Notification channels and alert tokens (lib/domain/notification-channels.ts, lib/domain/alerts.ts); never secrets.
+  "notification.channel_created": z.object({ channel: notificationChannelRef }),
+  "notification.channel_updated": z.object({ channel: notificationChannelRef }),
+  "notification.channel_deleted": z.object({ channelId: z.string(), name: z.string() }),
+  "alert_token.created": z.object({ alertTokenId: z.string(), label: z.string().nullable() }),
+  /** Reminders (lib/domain/reminders.ts): recorded so the outbox sends them, and the log shows who was reminded. */
+  "reminder.item_overdue": z.object({ itemId: z.string(), text: z.string(), owner: z.string().nullable(), dueAt: time, publicSummary }),
+  "reminder.gate_waiting": z.object({ gateId: z.string(), gateName: z.string(), missingRoles: z.array(z.string()), approvers: z.array(z.string()), waitingSince: time, publicSummary }),
+  "stakeholder.update": z.object({ status: z.string(), phase: z.string().nullable(), trafficPercent: z.number().nullable(), progress: z.object({ done: z.number(), total: z.number() }), publicSummary }),
 } as const satisfies Record<string, z.ZodType<Record<string, unknown>>>;
 
 export type EventType = keyof typeof EVENT_PAYLOADS;

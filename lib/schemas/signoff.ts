@@ -8,6 +8,8 @@ export const recordSignOffSchema = z
     decision: decisionSchema,
     comment: z.string().trim().max(2000, "must be at most 2000 characters").optional(),
     trafficPercent: z.number().int().min(0).max(100).optional(),
+    /** Which of the gate's named approvers the signer speaks for (needed when the gate names more than one). */
+    approverTitle: z.string().trim().min(1).max(200).optional(),
   })
   .strict()
   .refine((v) => v.decision === "GO" || (v.comment && v.comment.length > 0), {

@@ -3,11 +3,13 @@ import type { RollbackRunner } from "@/lib/domain/auto-rollback";
 import { reapActionRuns } from "@/lib/domain/action-reaper";
 import { evaluateActivePhases } from "@/lib/domain/evaluation";
 import { compactSamples } from "@/lib/domain/metric-samples";
+import { deliverDueNotifications } from "@/lib/domain/notification-delivery";
 import { runWhileLeader } from "./leader";
 import { createMetricPoller } from "./metric-poller";
 import { repeatEvery } from "./repeat";
 
-// The server's background work: metric pollers, the gate evaluator, the action run reaper and sample compaction. Started once by server.ts;
+// The server's background work: metric pollers, the gate evaluator, the action run reaper, sample compaction and
+// notification delivery. Started once by server.ts;
 // runs only while this process holds the workers lock (lib/workers/leader.ts), so several app processes on one
 // database poll and evaluate once, not once each. Intervals come from the environment (README: "Configuration").
 
@@ -30,6 +32,7 @@ export function startBackgroundWorkers(
         repeatEvery("gate evaluator", env.WARROOM_EVAL_INTERVAL_MS, () => evaluateActivePhases({ rollbackRunner: opts.rollbackRunner })),
         repeatEvery("action run reaper", env.WARROOM_REAP_INTERVAL_MS, () => reapActionRuns()),
         repeatEvery("sample compaction", env.WARROOM_COMPACT_INTERVAL_MS, () => compactSamples()),
+        repeatEvery("notification delivery", env.WARROOM_NOTIFY_INTERVAL_MS, () => deliverDueNotifications({ backoffMs: env.WARROOM_NOTIFY_BACKOFF_MS })),
       ];
       return { stop: async () => void (await Promise.all(loops.map((loop) => loop.stop()))) };
     },

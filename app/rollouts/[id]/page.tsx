@@ -19,6 +19,7 @@ export default async function WarRoomPage({ params, searchParams }: { params: Pr
         me={{ id: user.userId, name: user.name }}
         canEditItems={can(user.role, "item.update")}
         canSign={can(user.role, "signoff.sign")}
+        role={user.role}
         wall={wall}
       />
     </>

@@ -1,0 +1,122 @@
+import "server-only";
+import { getDb } from "@/lib/db/client";
+import { generateToken, hashToken } from "@/lib/auth/secrets";
+import { actorOf, type Actor, type UserPrincipal } from "@/lib/auth/principal";
+import { changeRollout } from "./events";
+import { badRequest, notFound, unauthorized } from "./errors";
+import { jsonify } from "./json";
+import { criterionSelect, type CriterionView } from "./selects";
+import type { AlertBindingInput, AlertmanagerPayload } from "@/lib/schemas/notifications";
+
+// Alerts in: Alertmanager's webhook_config (payload version 4) and Grafana's webhook contact point post here
+// with a per-rollout bearer token. A rollback trigger bound to an alert (alertname + labels) goes FIRING when
+// the alert fires — the alert's own `for` was its pending period — and back when it resolves. Alertmanager
+// repeats a firing alert every repeat_interval and may deliver a group twice: an alert already applied in the
+// same state since the same start (AlertReceipt) is ignored.
+
+const ALERT_TOKEN_PREFIX = "wr_alert_";
+/** The state a resolved alert leaves its trigger in (issue 10's status model may name it RESOLVED). */
+const RESOLVED_STATE = "NORMAL" as const;
+
+export async function createAlertToken(principal: UserPrincipal, rolloutId: string, label?: string): Promise<{ id: string; token: string; prefix: string }> {
+  const token = ALERT_TOKEN_PREFIX + generateToken("api").slice("wr_pat_".length);
+  const { result } = await changeRollout(rolloutId, actorOf(principal), async (tx, record) => {
+    const row = await tx.alertToken.create({ data: { rolloutId, tokenHash: hashToken(token), prefix: token.slice(0, 13), label: label || null }, select: { id: true, prefix: true } });
+    await record("alert_token.created", { alertTokenId: row.id, label: label || null });
+    return row;
+  });
+  return { ...result, token };
+}
+
+/** The rollout a bearer alert token belongs to; 401 for anything else. */
+export async function rolloutOfAlertToken(authorization: string | null): Promise<string> {
+  const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
+  if (!token || !token.startsWith(ALERT_TOKEN_PREFIX) || token.length > 200) throw unauthorized("Send the rollout's alert token as a bearer token");
+  const row = await getDb().alertToken.findUnique({ where: { tokenHash: hashToken(token) }, select: { rolloutId: true, revokedAt: true } });
+  if (!row || row.revokedAt) throw unauthorized("Unknown or revoked alert token");
+  return row.rolloutId;
+}
+
+/** Binds a rollback trigger to an alert (or unbinds it with null). Commanders and admins. */
+export async function bindTriggerToAlert(principal: UserPrincipal, criterionId: string, binding: AlertBindingInput): Promise<CriterionView & { alertName: string | null; alertLabels: unknown }> {
+  const found = await getDb().criterion.findUnique({ where: { id: criterionId }, select: { kind: true, phase: { select: { rolloutId: true } } } });
+  if (!found) throw notFound("Criterion");
+  if (found.kind !== "ROLLBACK_TRIGGER") throw badRequest("Only a rollback trigger can be bound to an alert", { alert: ["applies to rollback triggers only"] });
+  const { result } = await changeRollout(found.phase.rolloutId, actorOf(principal), async (tx, record) => {
+    const updated = await tx.criterion.update({
+      where: { id: criterionId },
+      data: { alertName: binding?.alertName ?? null, alertLabels: binding ? binding.labels : undefined },
+      select: { ...criterionSelect, alertName: true, alertLabels: true },
+    });
+    const view = jsonify(updated);
+    await record("criterion.updated", {
+      phaseId: updated.phaseId,
+      criterion: view,
+      publicSummary: binding ? `Rollback trigger "${updated.description}" bound to alert ${binding.alertName}` : `Rollback trigger "${updated.description}" no longer bound to an alert`,
+    });
+    return view;
+  });
+  return result;
+}
+
+export type AlertSource = "alertmanager" | "grafana";
+export type AppliedAlerts = { received: number; ignored: number; transitions: { criterionId: string; from: string; to: string }[] };
+
+const SOURCE_ACTOR: Record<AlertSource, Actor> = { alertmanager: { id: null, name: "Alertmanager" }, grafana: { id: null, name: "Grafana" } };
+
+function matches(binding: { alertName: string | null; alertLabels: unknown }, labels: Record<string, string>): boolean {
+  if (!binding.alertName || labels.alertname !== binding.alertName) return false;
+  const wanted = (binding.alertLabels && typeof binding.alertLabels === "object" ? binding.alertLabels : {}) as Record<string, unknown>;
+  return Object.entries(wanted).every(([name, value]) => labels[name] === value);
+}
+
+/** Applies one webhook delivery to the rollout's bound triggers, in one transaction with its events. */
+export async function applyAlerts(rolloutId: string, payload: AlertmanagerPayload, source: AlertSource): Promise<AppliedAlerts> {
+  const { result } = await changeRollout(rolloutId, SOURCE_ACTOR[source], async (tx, record) => {
+    const applied: AppliedAlerts = { received: payload.alerts.length, ignored: 0, transitions: [] };
+    const criteria = await tx.criterion.findMany({
+      where: { kind: "ROLLBACK_TRIGGER", alertName: { not: null }, phase: { rolloutId, status: { in: ["ACTIVE", "PAUSED"] } } },
+      select: { ...criterionSelect, alertName: true, alertLabels: true },
+      orderBy: { id: "asc" },
+    });
+    for (const alert of payload.alerts) {
+      const startsAt = new Date(alert.startsAt);
+      // A repeat of an alert already applied in this state, or a late "firing" for an episode already resolved.
+      const inserted = await tx.$executeRaw`
+        INSERT INTO "AlertReceipt" ("rolloutId", fingerprint, status, "startsAt")
+        SELECT ${rolloutId}, ${alert.fingerprint}, ${alert.status}, ${startsAt}
+        WHERE NOT EXISTS (
+          SELECT 1 FROM "AlertReceipt" WHERE "rolloutId" = ${rolloutId} AND fingerprint = ${alert.fingerprint} AND "startsAt" = ${startsAt}
+            AND (status = ${alert.status} OR status = 'resolved'))
+        ON CONFLICT DO NOTHING`;
+      if (inserted === 0) {
+        applied.ignored++;
+        continue;
+      }
+      for (const criterion of criteria.filter((c) => matches(c, alert.labels))) {
+        const to = alert.status === "firing" ? "FIRING" : RESOLVED_STATE;
+        if (criterion.state === to || (to === RESOLVED_STATE && criterion.state === "NORMAL")) continue;
+        const from = criterion.state;
+        const updated = await tx.criterion.update({
+          where: { id: criterion.id },
+          data: { state: to, stateSince: to === "FIRING" ? startsAt : alert.endsAt && !Number.isNaN(Date.parse(alert.endsAt)) ? new Date(alert.endsAt) : new Date() },
+          select: criterionSelect,
+        });
+        criterion.state = updated.state;
+        const summary = alert.annotations.summary ?? alert.annotations.description ?? alert.labels.alertname;
+        await record("criterion.state_changed", {
+          phaseId: updated.phaseId,
+          criterion: jsonify(updated),
+          from,
+          to,
+          value: null,
+          alert: { source, fingerprint: alert.fingerprint, labels: alert.labels, startsAt: alert.startsAt, summary: summary ?? null },
+          publicSummary: `Rollback trigger "${updated.description}" ${to === "FIRING" ? "is FIRING" : "is back to normal"}: alert ${alert.labels.alertname ?? "?"} ${alert.status}`,
+        });
+        applied.transitions.push({ criterionId: criterion.id, from, to });
+      }
+    }
+    return applied;
+  });
+  return result;
+}
