@@ -3,11 +3,12 @@ import { measureColdStart, type ColdStartResult } from "./cold-start";
 import { measureInProcessTicks, type InProcessResult } from "./in-process";
 import { measureHttpLoad, measureSerialTicks, type LoadResult, type SerialResult } from "./http-load";
 import { measureMetricFanout, type MetricFanoutResult } from "./metric-fanout";
+import { measureRunbookParse, type RunbookParseResult } from "./runbook-parse";
 import { startBenchServer, type BenchServer } from "./server";
 import { ms } from "./stats";
 import { measureTickFanout, type FanoutResult } from "./tick-fanout";
 
-// npm run bench [-- --json] [--only serial,fanout,metrics,http,coldstart] [--clients 50,200,1000] [--ticks 100]
+// npm run bench [-- --json] [--only serial,fanout,metrics,http,coldstart,parse] [--clients 50,200,1000] [--ticks 100]
 //   [--rates 100,200,300] [--seconds 20] [--port BASE] [--cpu-prof DIR]
 // Prints figures side by side with their baselines; asserts nothing. Everything runs on 127.0.0.1 and
 // stops by itself. --port BASE puts the app on BASE, the floor on BASE+1, the scraped page on BASE+2.
@@ -18,7 +19,7 @@ function arg(name: string): string | undefined {
 }
 
 const json = process.argv.includes("--json");
-const only = new Set((arg("only") ?? "serial,fanout,metrics,http,coldstart").split(","));
+const only = new Set((arg("only") ?? "serial,fanout,metrics,http,coldstart,parse").split(","));
 const rates = (arg("rates") ?? "100,200,300").split(",").map(Number);
 const seconds = Number(arg("seconds") ?? 20);
 const basePort = arg("port") ? Number(arg("port")) : undefined;
@@ -90,6 +91,12 @@ function print() {
     console.log("\nCold start to first 200 from /api/health (ms)");
     console.log(`npm start, new embedded Postgres: ${ms(c.firstStartMs)} | npm start, existing data: ${ms(c.warmStartMs)} | baseline bare Node HTTP: ${ms(c.bareNodeMs)}`);
   }
+  if (results.runbookParse && !printed.has("runbookParse")) {
+    printed.add("runbookParse");
+    const r = results.runbookParse;
+    console.log("\nRunbook import parse (ms): whole read (plan + draft) vs baseline remark parse alone");
+    console.log(`${(r.bytes / 1024).toFixed(0)} KB, ${r.elements} elements | parse p50: ${ms(r.parseMedianMs)} | parse max: ${ms(r.parseMaxMs)} | remark p50: ${ms(r.remarkMedianMs)}`);
+  }
 }
 
 const results: {
@@ -99,6 +106,7 @@ const results: {
   tickFanout?: FanoutResult[];
   httpLoad?: { runs: LoadResult[]; eventLoopLagP99Ms: number };
   coldStart?: ColdStartResult;
+  runbookParse?: RunbookParseResult;
 } = {};
 if (only.has("serial") || only.has("fanout") || only.has("http") || only.has("metrics")) {
   const server = await startBenchServer({ items: 50, env: { WARROOM_BENCH: "1" }, cpuProfileDir, basePort });
@@ -138,6 +146,11 @@ if (only.has("coldstart")) {
   log("cold start of npm start (built) …");
   // A failed cold start must not lose the figures above.
   results.coldStart = await measureColdStart().catch((error: Error) => (log(`cold start failed: ${error.message}`), undefined));
+  print();
+}
+if (only.has("parse")) {
+  log("runbook import parse: 100 KB of Markdown, 7 runs …");
+  results.runbookParse = measureRunbookParse();
   print();
 }
 

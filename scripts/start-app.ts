@@ -7,6 +7,7 @@ import { disconnectDb } from "@/lib/db/client";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/db/embedded";
 import { migrateDatabase } from "@/lib/db/migrator";
 import { seedDemoIfEmpty, DEMO_USERS } from "@/lib/demo/seed";
+import { createSetupLinkIfNoUsers } from "@/lib/domain/invitations";
 import { demoTargetInfo, startDemoTargetIfDemo, type RunningDemoTarget } from "@/lib/demo/target";
 import { buildIfNeeded } from "./build-if-needed";
 
@@ -52,6 +53,8 @@ async function main() {
     if (migrated.applied.length) log(`applied migrations: ${migrated.applied.join(", ")}`);
     demoTarget = await startDemoTargetIfDemo({ env, dataDir, log });
     const seed = env.WARROOM_DEMO === "auto" ? await seedDemoIfEmpty({ password: env.WARROOM_DEMO_PASSWORD, demoTarget: demoTargetInfo(demoTarget, env) }) : null;
+    // No user and no demo: a one-time link (1 hour) that creates the first admin, printed below.
+    const setup = seed ? null : await createSetupLinkIfNoUsers();
     await build;
     const { startServer } = await import("../server");
     const server = await startServer({ port: env.PORT, host: env.HOST, dev });
@@ -75,6 +78,11 @@ async function main() {
       log(`  password: ${seed.password}${seed.generatedPassword ? "   (random, shown only now: set WARROOM_DEMO_PASSWORD to choose it)" : ""}`);
       log(`  war room:         ${process.env.NEXTAUTH_URL}/rollouts/${seed.rolloutId}`);
       log(`  stakeholder link: ${process.env.NEXTAUTH_URL}/status/${seed.shareToken}`);
+    }
+    if (setup) {
+      log("first run: no user exists yet. Open this link to create the first admin (works once, for one hour;");
+      log("restart to get a new one):");
+      log(`  setup: ${new URL(setup.path, process.env.NEXTAUTH_URL).toString()}`);
     }
     if (demoTarget) {
       log(`demo target (the system being rolled out): ${demoTarget.url}  (bearer token in ${path.join(dataDir, "demo-target.json")})`);

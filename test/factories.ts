@@ -5,6 +5,7 @@ import { SYSTEM_ACTOR, type UserPrincipal } from "@/lib/auth/principal";
 import { createRolloutFromDraft } from "@/lib/domain/rollouts";
 import { createApiToken } from "@/lib/domain/tokens";
 import { createUser } from "@/lib/domain/users";
+import { startAuthSession } from "@/lib/domain/sessions";
 import type { RunbookDraftInput } from "@/lib/schemas/runbook";
 
 // Real rows through the real domain functions; unique names so files and tests never collide.
@@ -16,10 +17,12 @@ process.env.WARROOM_SECRET_KEY ??= Buffer.alloc(32, 7).toString("base64");
 
 export async function makeUser(role: Role, name = `${role.toLowerCase()} ${randomUUID().slice(0, 6)}`) {
   const user = await createUser({ email: `${randomUUID().slice(0, 12)}@test.local`, name, role, password: "correct-horse-battery" });
-  const principal: UserPrincipal = { kind: "user", userId: user.id, name: user.name, email: user.email, role: user.role, via: "session" };
-  const { token } = await createApiToken(user.id, "test");
-  const sessionToken = await encode({ token: { sub: user.id, name: user.name }, secret: process.env.NEXTAUTH_SECRET! });
-  return { ...user, principal, apiToken: token, cookie: `next-auth.session-token=${sessionToken}` };
+  // A real server-side session, as a password sign-in makes one: the cookie names it by `sid`.
+  const session = await startAuthSession(user.id, "password");
+  const principal: UserPrincipal = { kind: "user", userId: user.id, name: user.name, email: user.email, role: user.role, via: "session", sessionId: session.id };
+  const { token, id: apiTokenId } = await createApiToken(user.id, "test");
+  const sessionToken = await encode({ token: { sub: user.id, name: user.name, sid: session.id }, secret: process.env.NEXTAUTH_SECRET! });
+  return { ...user, principal, apiToken: token, apiTokenId, sessionId: session.id, cookie: `next-auth.session-token=${sessionToken}` };
 }
 
 export const smallRunbook = (name = `Rollout ${randomUUID().slice(0, 8)}`): RunbookDraftInput => ({

@@ -4,9 +4,12 @@ import type { AddressInfo } from "node:net";
 import { createRealtimeServer, type RealtimeServer } from "../lib/realtime/server";
 
 /** The real socket.io server on a real HTTP server on a free loopback port, for realtime tests. */
-export async function startRealtimeTestServer(handler?: RequestListener): Promise<{ io: RealtimeServer; url: string; close: () => Promise<void> }> {
+export async function startRealtimeTestServer(
+  handler?: RequestListener,
+  opts: Parameters<typeof createRealtimeServer>[1] = {},
+): Promise<{ io: RealtimeServer; url: string; close: () => Promise<void> }> {
   const httpServer = createServer(handler);
-  const io = createRealtimeServer(httpServer);
+  const io = createRealtimeServer(httpServer, opts);
   await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
   return {
     io,

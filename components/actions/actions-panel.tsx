@@ -33,6 +33,11 @@ export function ActionsPanel({ state, role, userId, now }: Props) {
             Configure actions
           </Link>
         ) : null}
+        {can(role, "notifications.read") ? (
+          <Link href={`/rollouts/${rolloutId}/notifications`} className="text-sm underline">
+            Notifications
+          </Link>
+        ) : null}
       </div>
       {state.actions.length === 0 ? <p className="text-sm text-slate-500">No actions configured for this rollout.</p> : null}
       <ul className="mb-3 flex flex-wrap gap-2">

@@ -4,7 +4,8 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 
-export function LoginForm({ returnTo }: { returnTo: string }) {
+/** `passwords`: show the e-mail + password form; `singleSignOn`: the OpenID Connect button's label, or null. */
+export function LoginForm({ returnTo, passwords = true, singleSignOn = null }: { returnTo: string; passwords?: boolean; singleSignOn?: string | null }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -21,15 +22,23 @@ export function LoginForm({ returnTo }: { returnTo: string }) {
     });
     setBusy(false);
     if (!result || result.error) {
-      setError(result?.error === "TooManyAttempts" ? "Too many failed attempts. Wait a few minutes and try again." : "E-mail or password is not right.");
+      setError(result?.error === "TooManyAttempts" ? "Too many failed attempts. Wait a minute and try again." : "E-mail or password is not right.");
       return;
     }
     router.replace(returnTo);
     router.refresh();
   }
 
+  const sso = singleSignOn ? (
+    <button type="button" onClick={() => void signIn("oidc", { callbackUrl: returnTo })} className="w-full rounded border border-slate-900 px-3 py-2 font-medium">
+      Sign in with {singleSignOn}
+    </button>
+  ) : null;
+  if (!passwords) return sso;
+
   return (
     <form onSubmit={onSubmit} className="space-y-4">
+      {sso}
       <label className="block text-sm font-medium">
         E-mail
         <input name="email" type="email" autoComplete="username" required className="mt-1 w-full rounded border border-slate-300 px-3 py-2" />

@@ -17,7 +17,12 @@ export type ChecklistProps = {
   wall?: boolean;
   onSetState: (item: ItemView, state: ItemView["state"]) => void;
   onSaveNote: (item: ItemView, note: string) => void;
+  /** People an item can be assigned to (active users), and the write that assigns it (null: nobody). */
+  people?: Person[];
+  onAssign?: (item: ItemView, ownerId: string | null) => void;
 };
+
+export type Person = { id: string; name: string };
 
 type RowProps = Omit<ChecklistProps, "sections" | "items" | "me"> & { selectedId: string | null };
 
@@ -170,7 +175,8 @@ function ItemRow({ item, ...props }: { item: ItemNode } & RowProps) {
         <div className="min-w-0 flex-1">
           <span className={done ? "text-slate-500 line-through" : ""}>{item.text}</span>
           <div className="flex flex-wrap gap-x-3 text-xs text-slate-500">
-            {item.ownerName ? <span>{item.ownerName}</span> : null}
+            {item.ownerName ? <span title="Team or role (from the runbook)">{item.ownerName}</span> : null}
+            <Assignee item={item} people={props.people} canEdit={props.canEdit && !props.wall} onAssign={props.onAssign} />
             {item.dueOffsetMinutes !== null ? (
               <span className={overdue ? "font-semibold text-breach" : ""} suppressHydrationWarning>
                 {formatTOffset(item.dueOffsetMinutes)}
@@ -223,5 +229,27 @@ function ItemRow({ item, ...props }: { item: ItemNode } & RowProps) {
         </ul>
       ) : null}
     </li>
+  );
+}
+
+/** Who the item is assigned to (a War Room user), with a picker for those who may change items. */
+function Assignee({ item, people = [], canEdit, onAssign }: { item: ItemNode; people?: Person[]; canEdit: boolean; onAssign?: ChecklistProps["onAssign"] }) {
+  const name = people.find((p) => p.id === item.ownerId)?.name ?? (item.ownerId ? "someone" : null);
+  if (!canEdit || !onAssign) return name ? <span data-testid="assignee">→ {name}</span> : null;
+  return (
+    <select
+      aria-label={`Assignee of ${item.text}`}
+      data-testid="assignee"
+      value={item.ownerId ?? ""}
+      onChange={(e) => onAssign(item, e.target.value || null)}
+      className="rounded border border-slate-200 bg-transparent px-1 text-xs"
+    >
+      <option value="">Unassigned</option>
+      {people.map((p) => (
+        <option key={p.id} value={p.id}>
+          → {p.name}
+        </option>
+      ))}
+    </select>
   );
 }

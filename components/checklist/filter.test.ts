@@ -29,8 +29,10 @@ const tree = buildChecklistTree(
   ],
   [
     item("parent", { position: 0, state: "DONE" }),
-    item("child-mine", { position: 1, parentId: "parent", ownerName: "Erin" }),
-    item("done", { position: 2, state: "DONE", ownerName: "Erin" }),
+    item("child-mine", { position: 1, parentId: "parent", ownerId: "u1", ownerName: "SRE" }),
+    item("done", { position: 2, state: "DONE", ownerId: "u1" }),
+    // The runbook's free-text owner is a team or role: it naming me does not make the item mine.
+    item("team", { position: 4, sectionId: "s2", ownerName: "Erin" }),
     item("late", { position: 3, sectionId: "s2", dueOffsetMinutes: -10 }),
   ],
 );
@@ -38,9 +40,9 @@ const ctx: FilterContext = { me: { id: "u1", name: "erin" }, isOverdue: (i) => i
 const ids = (mode: "all" | "mine" | "open" | "overdue", query = "") => flattenVisible(filterTree(tree, { mode, query }, ctx)).map((i) => i.id);
 
 describe("checklist filter", () => {
-  it("keeps everything for all", () => expect(ids("all")).toEqual(["parent", "child-mine", "done", "late"]));
-  it("mine keeps my items and the parents of my items", () => expect(ids("mine")).toEqual(["parent", "child-mine", "done"]));
-  it("open drops finished items unless a descendant is open", () => expect(ids("open")).toEqual(["parent", "child-mine", "late"]));
+  it("keeps everything for all", () => expect(ids("all")).toEqual(["parent", "child-mine", "done", "late", "team"]));
+  it("mine keeps the items assigned to me and their parents, not a free-text owner with my name", () => expect(ids("mine")).toEqual(["parent", "child-mine", "done"]));
+  it("open drops finished items unless a descendant is open", () => expect(ids("open")).toEqual(["parent", "child-mine", "late", "team"]));
   it("overdue keeps only late open items and drops empty sections", () => {
     expect(ids("overdue")).toEqual(["late"]);
     expect(filterTree(tree, { mode: "overdue", query: "" }, ctx).map((s) => s.id)).toEqual(["s2"]);

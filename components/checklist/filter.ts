@@ -11,7 +11,8 @@ export function itemMatches(item: ItemNode, filter: ChecklistFilter, ctx: Filter
   if (query && !`${item.text} ${item.ownerName ?? ""} ${item.note ?? ""}`.toLowerCase().includes(query)) return false;
   switch (filter.mode) {
     case "mine":
-      return item.ownerId === ctx.me.id || (item.ownerName ?? "").toLowerCase() === ctx.me.name.toLowerCase();
+      // Assigned to me. The runbook's free-text owner names a team or role, not a person.
+      return item.ownerId === ctx.me.id;
     case "open":
       return item.state === "OPEN" || item.state === "BLOCKED";
     case "overdue":

@@ -16,6 +16,7 @@ export function optimisticChange(item: ItemView, change: ItemChange): { body: Up
       ...item,
       ...(change.state !== undefined ? { state: change.state } : {}),
       ...(change.note !== undefined ? { note: change.note } : {}),
+      ...(change.ownerId !== undefined ? { ownerId: change.ownerId } : {}),
       version: item.version + 1,
     },
   };

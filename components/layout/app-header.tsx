@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { can } from "@/lib/auth/permissions";
 import type { UserPrincipal } from "@/lib/auth/principal";
 import { SignOutButton } from "./sign-out-button";
 
@@ -9,9 +10,14 @@ export function AppHeader({ user, children }: { user: UserPrincipal; children?: 
         War Room
       </Link>
       <div className="flex-1">{children}</div>
-      <span className="text-sm" data-testid="current-user">
+      {can(user.role, "user.manage") ? (
+        <Link href="/admin/users" className="text-sm text-slate-300 hover:text-white">
+          People
+        </Link>
+      ) : null}
+      <Link href="/profile" className="text-sm" data-testid="current-user">
         {user.name} <span className="rounded bg-slate-700 px-1.5 py-0.5 text-xs">{user.role}</span>
-      </span>
+      </Link>
       <SignOutButton />
     </header>
   );

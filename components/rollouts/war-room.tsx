@@ -3,13 +3,15 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { Checklist } from "@/components/checklist/checklist";
+import { Checklist, type Person } from "@/components/checklist/checklist";
 import { optimisticChange, type ItemChange } from "@/components/checklist/optimistic-change";
 import { ContactsPanel } from "@/components/contacts/contacts-panel";
 import { MetricsPanel } from "@/components/metrics/metrics-panel";
 import { RolloutActivity } from "@/components/phases/rollout-activity";
 import { GateSummary } from "@/components/signoff/gate-summary";
 import { ApiError, apiFetch } from "@/lib/api/client";
+import { can } from "@/lib/auth/permissions";
+import type { Role } from "@/lib/db/generated/enums";
 import { rolloutKeys } from "@/lib/api/keys";
 import type { RolloutState } from "@/lib/domain/rollouts";
 import type { ItemView } from "@/lib/domain/selects";
@@ -18,7 +20,6 @@ import type { PresencePayload, PresenceUser } from "@/lib/realtime/contract";
 import { useRolloutLive } from "@/lib/realtime/use-rollout-live";
 import type { UpdateItemInput } from "@/lib/schemas/checklist";
 import type { EventEnvelope } from "@/lib/schemas/events";
-import type { Role } from "@/lib/db/generated/enums";
 import { ConnectionBadge } from "./connection-badge";
 import { DoThisNow } from "./do-this-now";
 import { clockEnd, ROLLOUT_STATUS, rolloutPosition, TONE_CLASSES } from "@/lib/domain/status";
@@ -31,6 +32,8 @@ import { useNow } from "./use-now";
 type Props = {
   initialState: RolloutState;
   me: { id: string; name: string };
+  /** Active users an item can be assigned to. */
+  people?: Person[];
   canEditItems: boolean;
   canSign: boolean;
   /** The viewer's role: who may act on the "Do this now" banner. */
@@ -39,7 +42,7 @@ type Props = {
   wall: boolean;
 };
 
-export function WarRoom({ initialState, me, canEditItems, canSign, role, wall }: Props) {
+export function WarRoom({ initialState, me, people, canEditItems: canEditAtLoad, canSign: canSignAtLoad, role, wall }: Props) {
   const rolloutId = initialState.rollout.id;
   const queryKey = rolloutKeys.state(rolloutId);
   const queryClient = useQueryClient();
@@ -47,6 +50,10 @@ export function WarRoom({ initialState, me, canEditItems, canSign, role, wall }:
   const [notice, setNotice] = useState<string | null>(null);
   const [recent, setRecent] = useState<EventEnvelope[]>([]);
   const [presence, setPresence] = useState<PresenceUser[]>([]);
+  // The role as the server says it is now: an admin's change reaches the open page through its socket.
+  const [liveRole, setLiveRole] = useState<Role | null>(null);
+  const canEditItems = liveRole ? can(liveRole, "item.update") : canEditAtLoad;
+  const canSign = liveRole ? can(liveRole, "signoff.sign") : canSignAtLoad;
 
   const { data: state } = useQuery({
     queryKey,
@@ -60,6 +67,10 @@ export function WarRoom({ initialState, me, canEditItems, canSign, role, wall }:
     applyLive: applyLiveMessage,
     onEvent: (envelope) => setRecent((list) => [envelope, ...list].slice(0, 50)),
     onLive: ({ channel, payload }) => channel === "presence" && setPresence((payload as PresencePayload).users),
+    onPrincipal: (message) => {
+      setLiveRole(message.role as Role);
+      setNotice(`Your role is now ${message.role}.`);
+    },
   });
 
   const updateItem = useMutation({
@@ -144,7 +155,7 @@ export function WarRoom({ initialState, me, canEditItems, canSign, role, wall }:
           </>
         )}
       </div>
-      <DoThisNow state={state} role={role} userId={me.id} now={now} wall={wall} />
+      <DoThisNow state={state} role={liveRole ?? role} userId={me.id} now={now} wall={wall} />
       {notice ? (
         <p role="alert" className="mb-3 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-warn">
           {notice}
@@ -166,6 +177,8 @@ export function WarRoom({ initialState, me, canEditItems, canSign, role, wall }:
           canEdit={canEditItems}
           onSetState={(item, next) => changeItem(item, { state: next })}
           onSaveNote={(item, note) => changeItem(item, { note })}
+          people={people}
+          onAssign={(item, ownerId) => changeItem(item, { ownerId })}
         />
         <aside className="space-y-4">
           <RolloutActivity state={state} now={now} />

@@ -4,25 +4,15 @@ import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type ChangeEvent, type FormEvent } from "react";
 import { ApiError, apiFetch } from "@/lib/api/client";
-import type { RolloutSummary } from "@/lib/domain/selects";
 import type { RunbookSummary } from "@/lib/runbook/result";
-import { importRunbookSchema, MAX_RUNBOOK_MARKDOWN_BYTES, type ImportRunbookInput } from "@/lib/schemas/runbook";
+import { importRunbookSchema, type ImportPlan, type ImportRunbookInput } from "@/lib/schemas/import-plan";
+import { ImportReview, SummaryCounts, type ImportResult } from "./import-review";
+import { MAX_RUNBOOK_MARKDOWN_BYTES } from "@/lib/schemas/runbook";
 
 // Upload a .md file or paste Markdown; the server reads it and answers with what it found, stored as a new
 // rollout. The same schema checks the input here first, so an empty or oversized runbook is refused at once.
 
-type ImportResult = { rollout: RolloutSummary; summary: RunbookSummary };
-
-const SUMMARY_ROWS: Array<[keyof RunbookSummary, string]> = [
-  ["sections", "Sections"],
-  ["items", "Checklist items"],
-  ["checkedItems", "Already done ([x])"],
-  ["signoffs", "Sign-off lines"],
-  ["contacts", "Contacts"],
-  ["phases", "Phases"],
-  ["criteria", "Success criteria"],
-  ["triggers", "Rollback triggers"],
-];
+type DryRun = { dryRun: true; plan: ImportPlan; summary: RunbookSummary };
 
 export function ImportForm() {
   const [markdown, setMarkdown] = useState("");
@@ -33,6 +23,11 @@ export function ImportForm() {
     mutationFn: (input: ImportRunbookInput) => apiFetch<ImportResult>("/api/v1/rollouts/import", { method: "POST", body: input }),
     onSuccess: () => setError(null),
     onError: (e) => setError(e instanceof ApiError ? (e.body.fields?.markdown?.[0] ?? e.message) : "The import failed; nothing was stored."),
+  });
+  const review = useMutation({
+    mutationFn: (input: ImportRunbookInput) => apiFetch<DryRun>("/api/v1/rollouts/import", { method: "POST", body: { ...input, dryRun: true } }),
+    onSuccess: () => setError(null),
+    onError: (e) => setError(e instanceof ApiError ? (e.body.fields?.markdown?.[0] ?? e.message) : "The runbook could not be read; nothing was stored."),
   });
 
   async function onFile(event: ChangeEvent<HTMLInputElement>) {
@@ -47,15 +42,22 @@ export function ImportForm() {
     setFileNote(`${file.name} · ${(file.size / 1024).toFixed(1)} KB`);
   }
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
+  function checked(): ImportRunbookInput | undefined {
     const parsed = importRunbookSchema.safeParse({ markdown, ...(name.trim() ? { name } : {}) });
     if (!parsed.success) {
       setError(`Runbook ${parsed.error.issues[0]?.message ?? "is not valid"}.`);
-      return;
+      return undefined;
     }
-    importRunbook.mutate(parsed.data);
+    return parsed.data;
   }
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const input = checked();
+    if (input) importRunbook.mutate(input);
+  }
+
+  if (review.data) return <ImportReview markdown={markdown} plan={review.data.plan} onCancel={() => review.reset()} />;
 
   const result = importRunbook.data;
   if (result) {
@@ -63,16 +65,9 @@ export function ImportForm() {
       <section className="rounded-lg border border-green-300 bg-white p-4" aria-label="Import result" data-testid="import-result">
         <h2 className="mb-1 text-lg font-semibold">Imported “{result.rollout.name}”</h2>
         <p className="mb-3 text-sm text-slate-600">Service: {result.rollout.service}. This is what War Room read and stored:</p>
-        <dl className="mb-4 grid grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grid-cols-4">
-          {SUMMARY_ROWS.map(([key, label]) => (
-            <div key={key} className="flex justify-between gap-2 border-b border-slate-100 py-1">
-              <dt className="text-slate-600">{label}</dt>
-              <dd className="font-semibold" data-testid={`summary-${key}`}>
-                {result.summary[key]}
-              </dd>
-            </div>
-          ))}
-        </dl>
+        <div className="mb-4">
+          <SummaryCounts summary={result.summary} label="Stored counts" />
+        </div>
         <div className="flex gap-3">
           <Link href={`/rollouts/${result.rollout.id}`} className="rounded bg-slate-900 px-3 py-1.5 text-sm font-semibold text-white">
             Open the war room
@@ -121,13 +116,27 @@ export function ImportForm() {
           {error}
         </p>
       ) : null}
-      <button type="submit" disabled={importRunbook.isPending} className="rounded bg-slate-900 px-4 py-1.5 text-sm font-semibold text-white disabled:opacity-50">
-        {importRunbook.isPending ? "Importing…" : "Import runbook"}
-      </button>
+      <div className="flex flex-wrap gap-3">
+        <button
+          type="button"
+          disabled={review.isPending}
+          onClick={() => {
+            const input = checked();
+            if (input) review.mutate(input);
+          }}
+          className="rounded bg-slate-900 px-4 py-1.5 text-sm font-semibold text-white disabled:opacity-50"
+        >
+          {review.isPending ? "Reading…" : "Review before import"}
+        </button>
+        <button type="submit" disabled={importRunbook.isPending} className="rounded border border-slate-400 px-4 py-1.5 text-sm font-semibold disabled:opacity-50">
+          {importRunbook.isPending ? "Importing…" : "Import runbook"}
+        </button>
+      </div>
       <p className="text-xs text-slate-600">
-        Headings become sections, task lists checklist items (<code>[x]</code> is done), “Role: ____” lines under a sign-off heading sign-off gates, contact tables contacts,
-        “Phase N: … (X% traffic, 24h)” blocks phases with their criteria and rollback triggers. Text War Room does not understand is kept as notes. A War Room export imports as the
-        runbook it was exported from.
+        Headings become sections; checkboxes are tasks (in a document without checkboxes, list items are); signature lines (“QA Lead: ____”) sign-off gates; contact tables and
+        escalation chains contacts; measurable lines, threshold tables and lists under “Rollback Triggers” or “Success Criteria” criteria and triggers; “Phase N (X% traffic)” blocks
+        and traffic steps phases. Everything else is kept as notes. Review shows the plan beside the Markdown before anything is stored. A War Room export imports as the runbook it
+        was exported from.
       </p>
     </form>
   );

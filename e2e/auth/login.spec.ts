@@ -42,7 +42,7 @@ test("sign-in is rate-limited per e-mail after repeated failures", async ({ page
   }
   await page.getByLabel("Password").fill("guess-5");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(alert).toHaveText("Too many failed attempts. Wait a few minutes and try again.");
+  await expect(alert).toHaveText("Too many failed attempts. Wait a minute and try again.");
 });
 
 test("pages and API answers carry the security headers", async ({ request }) => {

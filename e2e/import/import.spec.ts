@@ -22,7 +22,7 @@ test("import a Markdown runbook, open its war room, export the report and import
 
   const result = page.getByTestId("import-result");
   await expect(result).toContainText(`Imported “${name}”`);
-  const counts = { sections: 9, items: 13, checkedItems: 2, signoffs: 4, contacts: 3, phases: 3, criteria: 3, triggers: 4 };
+  const counts = { sections: 9, items: 7, checkedItems: 2, gates: 2, signoffs: 2, contacts: 3, phases: 3, criteria: 3, triggers: 4 };
   for (const [key, value] of Object.entries(counts)) await expect(page.getByTestId(`summary-${key}`)).toHaveText(String(value));
 
   await page.getByRole("link", { name: "Open the war room" }).click();
@@ -41,12 +41,12 @@ test("import a Markdown runbook, open its war room, export the report and import
   expect(exported).toMatch(/^<!-- war-room:export v1/);
   expect(exported).toContain("- [x] New index cluster provisioned *(due T-24h · owner: Mei)*");
 
-  // The export, pasted back in, is the same runbook: same counts (its sign-off lines are its gates' approvers).
+  // The export, pasted back in, is the same runbook: same counts.
   await page.goto("/rollouts/import");
   await page.getByLabel("Runbook Markdown").fill(exported);
   await page.getByRole("button", { name: "Import runbook" }).click();
   await expect(page.getByTestId("import-result")).toContainText(`Imported “${name}”`);
-  for (const [key, value] of Object.entries({ ...counts, signoffs: 3 })) await expect(page.getByTestId(`summary-${key}`)).toHaveText(String(value));
+  for (const [key, value] of Object.entries(counts)) await expect(page.getByTestId(`summary-${key}`)).toHaveText(String(value));
 });
 
 test("a shared go-live runbook imports with the agreed counts", async ({ pageAs }) => {
@@ -55,7 +55,7 @@ test("a shared go-live runbook imports with the agreed counts", async ({ pageAs 
   await page.goto("/rollouts/import");
   await page.getByLabel("Markdown file").setInputFiles(SHARED);
   await page.getByRole("button", { name: "Import runbook" }).click();
-  const counts = { sections: 36, items: 109, checkedItems: 0, signoffs: 7, contacts: 11, phases: 4, criteria: 10, triggers: 8 };
+  const counts = { sections: 36, items: 85, checkedItems: 0, gates: 2, signoffs: 5, contacts: 11, phases: 4, criteria: 10, triggers: 8 };
   for (const [key, value] of Object.entries(counts)) await expect(page.getByTestId(`summary-${key}`)).toHaveText(String(value));
   await expect(page.getByTestId("import-result")).toContainText("AI Bargaining Platform - Go-Live Deployment Checklist");
 });

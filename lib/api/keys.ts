@@ -25,3 +25,16 @@ export const metricKeys = {
 export const shareKeys = {
   byRollout: (rolloutId: string) => ["share-links", rolloutId] as const,
 };
+
+export const peopleKeys = {
+  users: () => ["people", "users"] as const,
+  invitations: () => ["people", "invitations"] as const,
+  tokens: () => ["people", "tokens"] as const,
+};
+
+export const notificationKeys = {
+  all: ["notifications"] as const,
+  /** A rollout's channels and the defaults that apply to it. */
+  channels: (rolloutId: string) => [...notificationKeys.all, "channels", rolloutId] as const,
+  deliveries: (channelId: string, rolloutId: string) => [...notificationKeys.all, "deliveries", channelId, rolloutId] as const,
+};

@@ -1,39 +1,124 @@
 import type { NextAuthOptions } from "next-auth";
+import type { OAuthConfig } from "next-auth/providers/oauth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { endAuthSession, SESSION_MAX_AGE_SECONDS, startAuthSession, type SessionMethod } from "@/lib/domain/sessions";
+import { resolveOidcSignIn } from "@/lib/domain/single-sign-on";
 import { verifyCredentials } from "@/lib/domain/users";
+import { invalidatePrincipals } from "./invalidate";
+import { groupsOf, oidcEnabled, passwordsEnabled, readAuthEnv, safeCallbackPath, type AuthEnv } from "./auth-config";
 import { CLIENT_ADDRESS_HEADER } from "./client-address";
-import { loginLimiter, TOO_MANY_ATTEMPTS } from "./rate-limit";
+import { checkLoginThrottle, clearLoginFailures, recordLoginFailure, TOO_MANY_ATTEMPTS } from "@/lib/domain/login-throttle";
 
-// next-auth (v4) with e-mail + password. Sessions are JWTs in an httpOnly, SameSite=Lax cookie; the JWT holds
-// only the user id (`sub`): role and name are read fresh from the database on every request (session.ts), so a
-// role change or a deleted user takes effect at once.
-export const authOptions: NextAuthOptions = {
-  secret: process.env.NEXTAUTH_SECRET,
-  session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
-  pages: { signIn: "/login" },
-  providers: [
-    CredentialsProvider({
-      name: "Password",
-      credentials: { email: { label: "E-mail", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials, req) {
-        const { byEmail, byAddress } = loginLimiter();
-        const email = String(credentials?.email ?? "").trim().toLowerCase();
-        const address = String(req?.headers?.[CLIENT_ADDRESS_HEADER] ?? "unknown");
-        if (!byEmail.allowed(email) || !byAddress.allowed(address)) throw new Error(TOO_MANY_ATTEMPTS);
-        const user = await verifyCredentials(credentials);
-        if (!user) {
-          byEmail.recordFailure(email);
-          byAddress.recordFailure(address);
-          return null;
-        }
-        byEmail.reset(email);
-        return { id: user.id, email: user.email, name: user.name };
+// next-auth (v4): e-mail + password and/or OpenID Connect (WARROOM_AUTH). The session cookie is a JWT that holds
+// the user id (`sub`) and a server-side session id (`sid`, an AuthSession row): lib/auth/session.ts accepts it only
+// while that session is live and the user active, and reads the role fresh, so sign-out, deactivation and role
+// changes take effect at once.
+
+export const OIDC_PROVIDER_ID = "oidc";
+type SignInUser = { id: string; email?: string | null; name?: string | null; warroomUserId?: string; warroomMethod?: SessionMethod };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function oidcProvider(env: AuthEnv): OAuthConfig<Record<string, unknown>> {
+  const issuer = env.WARROOM_OIDC_ISSUER!.replace(/\/$/, "");
+  return {
+    id: OIDC_PROVIDER_ID,
+    name: env.WARROOM_OIDC_NAME,
+    type: "oauth",
+    wellKnown: `${issuer}/.well-known/openid-configuration`,
+    issuer,
+    clientId: env.WARROOM_OIDC_CLIENT_ID,
+    clientSecret: env.WARROOM_OIDC_CLIENT_SECRET,
+    authorization: { params: { scope: env.WARROOM_OIDC_SCOPES } },
+    idToken: true,
+    checks: ["pkce", "state"],
+    profile: (claims) => ({ id: String(claims.sub), email: typeof claims.email === "string" ? claims.email : null, name: typeof claims.name === "string" ? claims.name : null }),
+  };
+}
+
+function buildAuthOptions(env: AuthEnv): NextAuthOptions {
+  const providers: NextAuthOptions["providers"] = [];
+  if (passwordsEnabled(env)) {
+    providers.push(
+      CredentialsProvider({
+        name: "Password",
+        credentials: { email: { label: "E-mail", type: "email" }, password: { label: "Password", type: "password" } },
+        async authorize(credentials, req) {
+          const email = String(credentials?.email ?? "").trim().toLowerCase().slice(0, 320);
+          const address = String(req?.headers?.[CLIENT_ADDRESS_HEADER] ?? "unknown");
+          const throttle = await checkLoginThrottle(email, address);
+          if (!throttle.allowed) throw new Error(TOO_MANY_ATTEMPTS);
+          if (throttle.delayMs > 0) await sleep(throttle.delayMs);
+          const user = await verifyCredentials(credentials);
+          if (!user) {
+            await recordLoginFailure(email, address);
+            return null;
+          }
+          await clearLoginFailures(email, address);
+          return { id: user.id, email: user.email, name: user.name, warroomUserId: user.id, warroomMethod: "password" } satisfies SignInUser;
+        },
+      }),
+    );
+  }
+  if (oidcEnabled(env)) providers.push(oidcProvider(env));
+
+  return {
+    secret: process.env.NEXTAUTH_SECRET,
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+    pages: { signIn: "/login", error: "/login" },
+    providers,
+    callbacks: {
+      async signIn({ user, account, profile }) {
+        if (account?.provider !== OIDC_PROVIDER_ID) return true;
+        const claims = (profile ?? {}) as Record<string, unknown>;
+        const result = await resolveOidcSignIn(
+          {
+            subject: String(claims.sub ?? account.providerAccountId),
+            email: typeof claims.email === "string" ? claims.email : null,
+            name: typeof claims.name === "string" ? claims.name : null,
+            groups: groupsOf(claims, env.WARROOM_OIDC_GROUPS_CLAIM),
+            emailVerified: claims.email_verified !== false,
+          },
+          env,
+        );
+        if (!result.ok) return `/login?error=${result.reason}`;
+        // next-auth hands this same object to the jwt callback: it carries our user id, not the provider's `sub`.
+        Object.assign(user as SignInUser, { warroomUserId: result.user.id, warroomMethod: "oidc" });
+        return true;
       },
-    }),
-  ],
-  callbacks: {
-    async session({ session, token }) {
-      return { ...session, user: { ...session.user, id: token.sub } };
+      async jwt({ token, user }) {
+        const signingIn = user as SignInUser | undefined;
+        if (signingIn?.warroomUserId) {
+          const session = await startAuthSession(signingIn.warroomUserId, signingIn.warroomMethod ?? "password");
+          return { ...token, sub: signingIn.warroomUserId, sid: session.id };
+        }
+        return token;
+      },
+      async session({ session, token }) {
+        return { ...session, user: { ...session.user, id: token.sub } };
+      },
+      async redirect({ url, baseUrl }) {
+        // Only same-origin relative paths: `/\evil.example` and `/%09/evil.example` go to the rollouts list.
+        const relative = url.startsWith(baseUrl) ? url.slice(baseUrl.length) || "/" : url;
+        return baseUrl + safeCallbackPath(relative);
+      },
     },
-  },
-};
+    events: {
+      async signOut({ token }) {
+        const sid = (token as { sid?: unknown } | null)?.sid;
+        if (typeof sid !== "string") return;
+        const userId = await endAuthSession(sid);
+        if (userId) await invalidatePrincipals(userId);
+      },
+    },
+  };
+}
+
+type OptionsGlobal = typeof globalThis & { __warroomAuthOptions?: NextAuthOptions };
+
+/** The process's next-auth options, built from the environment on first use. */
+export function authOptions(): NextAuthOptions {
+  const g = globalThis as OptionsGlobal;
+  g.__warroomAuthOptions ??= buildAuthOptions(readAuthEnv());
+  return g.__warroomAuthOptions;
+}

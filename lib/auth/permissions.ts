@@ -19,6 +19,8 @@ const PERMISSIONS = {
   "action.configure": ["ADMIN"],
   "share.manage": ["ADMIN", "COMMANDER"],
   "metrics.push": ["ADMIN", "COMMANDER", "ENGINEER"],
+  // People: invite, create, change roles, deactivate.
+  "user.manage": ["ADMIN"],
   // Notification channels (secrets inside) and alert tokens; commanders see the channels and their delivery log.
   "notifications.configure": ["ADMIN"],
   "notifications.read": ["ADMIN", "COMMANDER"],

@@ -8,6 +8,12 @@ export type UserPrincipal = {
   email: string;
   role: Role;
   via: "session" | "apiToken";
+  /** The server-side session (AuthSession) behind a browser cookie. */
+  sessionId?: string;
+  /** The API token this request came with. */
+  apiTokenId?: string;
+  /** When the session or token stops working (ISO), or null: an open socket is closed then. */
+  expiresAt?: string | null;
 };
 
 /** `expiresAt` (ISO, or null for a link that does not expire) lets an open status page be closed when it expires. */

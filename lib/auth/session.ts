@@ -1,7 +1,7 @@
 import "server-only";
 import { decode } from "next-auth/jwt";
 import { findUserByApiToken, findShareGrant } from "@/lib/domain/tokens";
-import { findUserForPrincipal } from "@/lib/domain/users";
+import { findLiveSession } from "@/lib/domain/sessions";
 import { forbidden, unauthorized } from "@/lib/domain/errors";
 import { can, type Permission } from "./permissions";
 import { cachedPrincipal } from "./principal-cache";
@@ -35,11 +35,16 @@ export async function principalFromSessionToken(sessionToken: string | null | un
   if (!secret) throw new Error("NEXTAUTH_SECRET is not set");
   return cachedPrincipal(`session:${sessionToken}`, async () => {
     const jwt = await decode({ token: sessionToken, secret }).catch(() => null);
-    if (!jwt?.sub) return null;
-    const user = await findUserForPrincipal(jwt.sub);
-    if (!user) return null;
-    const expiresAt = typeof jwt.exp === "number" ? jwt.exp * 1000 : undefined;
-    return { principal: { kind: "user", userId: user.id, name: user.name, email: user.email, role: user.role, via: "session" }, expiresAt };
+    // A cookie names its server-side session (`sid`): signed out, expired or deactivated means no principal.
+    if (!jwt?.sub || typeof jwt.sid !== "string") return null;
+    const session = await findLiveSession(jwt.sid, jwt.sub);
+    if (!session) return null;
+    const { user } = session;
+    const expiresAt = session.expiresAt.getTime();
+    return {
+      principal: { kind: "user", userId: user.id, name: user.name, email: user.email, role: user.role, via: "session", sessionId: session.sessionId, expiresAt: new Date(expiresAt).toISOString() },
+      expiresAt,
+    };
   });
 }
 
@@ -54,7 +59,7 @@ export async function principalFromBearer(token: string | null | undefined): Pro
       if (!found) return null;
       const { user } = found;
       return {
-        principal: { kind: "user", userId: user.id, name: user.name, email: user.email, role: user.role, via: "apiToken" },
+        principal: { kind: "user", userId: user.id, name: user.name, email: user.email, role: user.role, via: "apiToken", apiTokenId: found.tokenId, expiresAt: found.expiresAt?.toISOString() ?? null },
         apiTokenId: found.tokenId,
         expiresAt: found.expiresAt?.getTime(),
       };

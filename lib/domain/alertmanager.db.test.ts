@@ -200,10 +200,10 @@ describe.skipIf(!available)("a Prometheus alert through a real Alertmanager driv
 
       // No traffic to the bad build: the error rate falls back under 1%, the alert resolves.
       await setTraffic(0);
-      await vi.waitFor(async () => expect((await criterion()).state, logs.join("")).toBe("NORMAL"), { timeout: 90_000, interval: 500 });
+      await vi.waitFor(async () => expect((await criterion()).state, logs.join("")).toBe("RESOLVED"), { timeout: 90_000, interval: 500 });
       const changes = await getDb().rolloutEvent.findMany({ where: { rolloutId, type: "criterion.state_changed" }, orderBy: { seq: "asc" } });
       // Exactly one firing and one resolution, whatever Alertmanager repeated.
-      expect(changes.map((e) => `${(e.data as { from: string }).from}→${(e.data as { to: string }).to}`)).toEqual(["NORMAL→FIRING", "FIRING→NORMAL"]);
+      expect(changes.map((e) => `${(e.data as { from: string }).from}→${(e.data as { to: string }).to}`)).toEqual(["NORMAL→FIRING", "FIRING→RESOLVED"]);
     },
     180_000,
   );

@@ -15,8 +15,8 @@ import type { AlertBindingInput, AlertmanagerPayload } from "@/lib/schemas/notif
 // same state since the same start (AlertReceipt) is ignored.
 
 const ALERT_TOKEN_PREFIX = "wr_alert_";
-/** The state a resolved alert leaves its trigger in (issue 10's status model may name it RESOLVED). */
-const RESOLVED_STATE = "NORMAL" as const;
+/** A resolved alert leaves its trigger RESOLVED: it fired in this phase (lib/domain/status.ts). */
+const RESOLVED_STATE = "RESOLVED" as const;
 
 export async function createAlertToken(principal: UserPrincipal, rolloutId: string, label?: string): Promise<{ id: string; token: string; prefix: string }> {
   const token = ALERT_TOKEN_PREFIX + generateToken("api").slice("wr_pat_".length);
@@ -95,11 +95,12 @@ export async function applyAlerts(rolloutId: string, payload: AlertmanagerPayloa
       }
       for (const criterion of criteria.filter((c) => matches(c, alert.labels))) {
         const to = alert.status === "firing" ? "FIRING" : RESOLVED_STATE;
-        if (criterion.state === to || (to === RESOLVED_STATE && criterion.state === "NORMAL")) continue;
+        // Only a firing trigger resolves; one already firing (from its tile, or an earlier alert) stays as it is.
+        if (criterion.state === to || (to === RESOLVED_STATE && criterion.state !== "FIRING")) continue;
         const from = criterion.state;
         const updated = await tx.criterion.update({
           where: { id: criterion.id },
-          data: { state: to, stateSince: to === "FIRING" ? startsAt : alert.endsAt && !Number.isNaN(Date.parse(alert.endsAt)) ? new Date(alert.endsAt) : new Date() },
+          data: { state: to, clearSince: null, stateSince: to === "FIRING" ? startsAt : alert.endsAt && !Number.isNaN(Date.parse(alert.endsAt)) ? new Date(alert.endsAt) : new Date() },
           select: criterionSelect,
         });
         criterion.state = updated.state;
@@ -111,7 +112,7 @@ export async function applyAlerts(rolloutId: string, payload: AlertmanagerPayloa
           to,
           value: null,
           alert: { source, fingerprint: alert.fingerprint, labels: alert.labels, startsAt: alert.startsAt, summary: summary ?? null },
-          publicSummary: `Rollback trigger "${updated.description}" ${to === "FIRING" ? "is FIRING" : "is back to normal"}: alert ${alert.labels.alertname ?? "?"} ${alert.status}`,
+          publicSummary: `Rollback trigger "${updated.description}" ${to === "FIRING" ? "is FIRING" : "is resolved"}: alert ${alert.labels.alertname ?? "?"} ${alert.status}`,
         });
         applied.transitions.push({ criterionId: criterion.id, from, to });
       }

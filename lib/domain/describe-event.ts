@@ -24,6 +24,9 @@ export function describePublicEvent(envelope: Pick<EventEnvelope, "type" | "data
       const verb = { DONE: "completed", SKIPPED: "skipped", BLOCKED: "blocked", OPEN: "reopened" }[item.state];
       return `Checklist: "${item.text}" ${verb}`;
     }
+    // Who an item is assigned to is a name: not for stakeholders.
+    case "item.assigned":
+      return null;
     case "signoff.recorded": {
       const { gateName, signature } = event.data;
       return `${gateName}: ${signature.decision === "GO" ? "GO" : "NO-GO"} (${signature.signerRole})`;
@@ -107,6 +110,10 @@ export function describeEvent(envelope: Pick<EventEnvelope, "type" | "data">): s
       const { item } = event.data;
       if (item.state === event.data.previousState) return `Checklist: note on "${item.text}"${item.note ? `: ${item.note}` : " cleared"}`;
       return describePublicEvent(envelope) ?? "Checklist item updated";
+    }
+    case "item.assigned": {
+      const { item, assignee } = event.data;
+      return assignee ? `Checklist: "${item.text}" assigned to ${assignee.name}` : `Checklist: "${item.text}" unassigned`;
     }
     case "signoff.recorded": {
       const { gateName, signature } = event.data;

@@ -4,8 +4,10 @@ import { actorOf, type UserPrincipal } from "@/lib/auth/principal";
 import { can } from "@/lib/auth/permissions";
 import type { ActionRunReport, RunbookReport } from "@/lib/runbook/export-markdown";
 import { parseRunbookMarkdownIsolated } from "@/lib/runbook/parse-isolated";
+import { draftFromPlan } from "@/lib/runbook/plan";
 import { RunbookParseError, type RunbookSummary } from "@/lib/runbook/result";
-import type { ImportRunbookInput } from "@/lib/schemas/runbook";
+import type { ImportPlan, ImportRunbookInput } from "@/lib/schemas/import-plan";
+import { runbookDraftSchema, type RunbookDraft } from "@/lib/schemas/runbook";
 import { badRequest, forbidden } from "./errors";
 import { toEnvelope } from "./events";
 import { jsonify } from "./json";
@@ -35,28 +37,51 @@ function listLikeLines(markdown: string): number {
   return count;
 }
 
-/**
- * Reads a Markdown runbook and stores it as a new rollout (one transaction, one `rollout.created` event). The
- * summary is the parser's count of what it read, which is what was stored.
- */
-export async function importRunbookMarkdown(principal: UserPrincipal, input: ImportRunbookInput) {
-  if (!can(principal.role, "rollout.configure")) throw forbidden("Only an admin can import a runbook");
-  const lines = listLikeLines(input.markdown);
+type ParsedRunbook = { plan: ImportPlan; draft: RunbookDraft; summary: RunbookSummary };
+
+/** Reads Markdown in the worker thread (time-limited), or takes a reviewed plan: the plan, its draft and counts. */
+async function readRunbook(input: ImportRunbookInput): Promise<ParsedRunbook> {
+  if (input.plan) {
+    const plan = input.name?.trim() ? { ...input.plan, name: input.name.trim() } : input.plan;
+    const { draft, summary } = draftFromPlan(plan);
+    // The plan's own checks passed; what it makes must still be storable (a criterion left without a metric key…).
+    const checked = runbookDraftSchema.safeParse(draft);
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      const message = `The plan cannot be stored: ${issue?.path.join(".") || "runbook"} ${issue?.message ?? "is invalid"}`;
+      throw badRequest(message, { plan: [message] });
+    }
+    return { plan, draft: checked.data, summary };
+  }
+  const markdown = input.markdown ?? "";
+  const lines = listLikeLines(markdown);
   if (lines > MAX_IMPORTED_ITEMS) {
     const message = tooManyItems(`about ${lines.toLocaleString("en")}`);
     throw badRequest(message, { markdown: [message] });
   }
-  let parsed: { draft: Parameters<typeof createRolloutFromDraft>[0]; summary: RunbookSummary };
   try {
-    parsed = await parseRunbookMarkdownIsolated(input.markdown, { name: input.name });
+    return await parseRunbookMarkdownIsolated(markdown, { name: input.name });
   } catch (error) {
     if (error instanceof RunbookParseError) throw badRequest(error.message, { [error.field]: [error.message] });
     throw error;
   }
+}
+
+/**
+ * Imports a runbook as a new rollout (one transaction, one `rollout.created` event): Markdown read as the import
+ * plan says, or a plan an admin reviewed and edited. With `dryRun` nothing is stored and the answer is the plan
+ * (every element with its source lines and the reason it was read so) and its counts. The summary is counted from
+ * the very draft that is stored, so it equals what was stored, count for count.
+ */
+export async function importRunbook(principal: UserPrincipal, input: ImportRunbookInput) {
+  if (!can(principal.role, "rollout.configure")) throw forbidden("Only an admin can import a runbook");
+  const parsed = await readRunbook(input);
+  const field = input.plan ? "plan" : "markdown";
   if (parsed.summary.items > MAX_IMPORTED_ITEMS) {
     const message = tooManyItems(parsed.summary.items.toLocaleString("en"));
-    throw badRequest(message, { markdown: [message] });
+    throw badRequest(message, { [field]: [message] });
   }
+  if (input.dryRun) return { dryRun: true as const, plan: parsed.plan, summary: parsed.summary };
   const { id } = await createRolloutFromDraft(parsed.draft, actorOf(principal));
   const rollout = await getDb().rollout.findUniqueOrThrow({ where: { id }, select: rolloutSummarySelect });
   return { rollout: jsonify(rollout), summary: parsed.summary };

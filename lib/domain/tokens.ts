@@ -1,5 +1,6 @@
 import "server-only";
 import { getDb } from "@/lib/db/client";
+import { invalidatePrincipals } from "@/lib/auth/invalidate";
 import { actorOf, SYSTEM_ACTOR, type Actor, type UserPrincipal } from "@/lib/auth/principal";
 import { can } from "@/lib/auth/permissions";
 import { invalidateCachedPrincipals } from "@/lib/auth/principal-cache";
@@ -19,18 +20,47 @@ export async function createApiToken(userId: string, name: string, opts: { expir
   return { ...row, token };
 }
 
+/** Revokes a token (its sockets close at once). Revoking a revoked token changes nothing. */
 export async function revokeApiToken(tokenId: string) {
-  await getDb().apiToken.update({ where: { id: tokenId }, data: { revokedAt: new Date() } });
+  const row = await getDb().apiToken.update({ where: { id: tokenId }, data: { revokedAt: new Date() }, select: { userId: true } });
   invalidateCachedPrincipals({ apiTokenId: tokenId });
+  await invalidatePrincipals(row.userId);
 }
 
-/** The user behind a live API token (given by its hash), or null (unknown, revoked or expired). */
+const apiTokenViewSelect = { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, expiresAt: true, revokedAt: true } satisfies Prisma.ApiTokenSelect;
+
+/** One's own API tokens, newest first: never the token nor its hash. */
+export async function listOwnApiTokens(userId: string) {
+  const rows = await getDb().apiToken.findMany({ where: { userId }, select: apiTokenViewSelect, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+  const now = new Date();
+  return rows.map((row) => jsonify({ ...row, state: row.revokedAt ? "revoked" : row.expiresAt && row.expiresAt <= now ? "expired" : "active" }));
+}
+
+/** Revokes one of the caller's own tokens (admins revoke anyone's by deactivating them). Someone else's is a 404. */
+export async function revokeOwnApiToken(principal: UserPrincipal, tokenId: string) {
+  const row = await getDb().apiToken.findUnique({ where: { id: tokenId }, select: { userId: true, revokedAt: true } });
+  if (!row || row.userId !== principal.userId) throw notFound("API token");
+  if (!row.revokedAt) await revokeApiToken(tokenId);
+  const [view] = (await listOwnApiTokens(principal.userId)).filter((t) => t.id === tokenId);
+  return view;
+}
+
+export type ApiTokenView = Awaited<ReturnType<typeof listOwnApiTokens>>[number];
+
+// lastUsedAt is written at most once a minute per token: the hot path reads, it does not write every time.
+const LAST_USED_GRANULARITY_MS = 60_000;
+
+/** The active user behind a live API token (given by its hash), or null (unknown, revoked, expired, or its user deactivated). */
 export async function findUserByApiToken(tokenHash: string) {
   const row = await getDb().apiToken.findUnique({
     where: { tokenHash },
-    select: { id: true, revokedAt: true, expiresAt: true, user: { select: { id: true, email: true, name: true, role: true } } },
+    select: { id: true, revokedAt: true, expiresAt: true, lastUsedAt: true, user: { select: { id: true, email: true, name: true, role: true, deactivatedAt: true } } },
   });
-  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= new Date())) return null;
+  const now = new Date();
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now) || row.user.deactivatedAt) return null;
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
+    void getDb().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } }).catch(() => undefined);
+  }
   return { user: row.user, tokenId: row.id, expiresAt: row.expiresAt };
 }
 

@@ -25,6 +25,17 @@ import { POST as runActionRoute } from "@/app/api/v1/actions/[id]/runs/route";
 import { POST as dryRunRoute } from "@/app/api/v1/actions/[id]/dry-run/route";
 import { POST as approveRunRoute } from "@/app/api/v1/action-runs/[id]/approve/route";
 import { POST as rejectRunRoute } from "@/app/api/v1/action-runs/[id]/reject/route";
+import { GET as listUsersRoute, POST as createUserRoute } from "@/app/api/v1/users/route";
+import { GET as getUserRoute, PATCH as patchUserRoute } from "@/app/api/v1/users/[id]/route";
+import { GET as listInvitationsRoute, POST as inviteRoute } from "@/app/api/v1/invitations/route";
+import { DELETE as revokeInvitationRoute } from "@/app/api/v1/invitations/[id]/route";
+import { POST as acceptInvitationRoute } from "@/app/api/v1/invitations/accept/route";
+import { GET as listTokensRoute } from "@/app/api/v1/tokens/route";
+import { DELETE as revokeTokenRoute } from "@/app/api/v1/tokens/[id]/route";
+import { POST as changePasswordRoute } from "@/app/api/v1/me/password/route";
+import { generateToken, hashToken } from "@/lib/auth/secrets";
+import { endAuthSession } from "@/lib/domain/sessions";
+import { updateUser } from "@/lib/domain/users";
 import { afterAll } from "vitest";
 import { SYSTEM_ACTOR } from "@/lib/auth/principal";
 import { startDemoTarget, type DemoTarget } from "@/lib/demo-target/server";
@@ -48,6 +59,10 @@ type Operation = {
   allowed: Role[];
   /** Only a browser session may do it (API tokens get 403). */
   sessionOnly?: boolean;
+  /** No sign-in needed (the link is the credential): every caller gets 2xx. */
+  public?: boolean;
+  /** What an allowed caller gets instead of 2xx (someone else's token is a 404 to everyone). */
+  allowedStatus?: number;
 };
 
 const TARGET_TOKEN = "matrix-target-token";
@@ -77,6 +92,7 @@ async function freshRollout(stage: "draft" | "started" | "paused" = "draft") {
     createActionSchema.parse({ kind: "KILL_SWITCH", name: "Kill", url: `${target.url}/api/admin/feature-flags`, headers, bodyTemplate: '{"killSwitch": true}', allowedRoles: ["COMMANDER", "ADMIN"], requiresSecondApprover: true }),
   );
   const pending = await requestActionRun(fixtureCommander.principal, killSwitch.id, { reason: "needs a second person", params: {} });
+  const person = await getDb().user.create({ data: { email: `person-${randomUUID()}@test.local`, name: "Person", role: "ENGINEER" }, select: { id: true } });
   if (stage !== "draft") await startRollout(fixtureCommander.principal, rollout.id, { override });
   if (stage === "paused") await pausePhase(fixtureCommander.principal, rollout.id, { reason: "matrix" });
   return {
@@ -88,8 +104,22 @@ async function freshRollout(stage: "draft" | "started" | "paused" = "draft") {
     criterionId: state.phases[0]!.criteria[0]!.id,
     actionId: rollback.id,
     pendingRunId: pending.run.id,
+    personId: person.id,
   };
 }
+
+/** People operations need no rollout: someone to change, an invitation to revoke, one to accept, a token that is nobody's caller's. */
+async function freshPeople() {
+  const person = await getDb().user.create({ data: { email: `person-${randomUUID()}@test.local`, name: "Person", role: "ENGINEER" }, select: { id: true } });
+  const invitationToken = generateToken("invite");
+  const invitation = await getDb().invitation.create({
+    data: { email: `invitee-${randomUUID()}@test.local`, role: "VIEWER", tokenHash: hashToken(invitationToken), expiresAt: new Date(Date.now() + 3_600_000) },
+    select: { id: true },
+  });
+  const othersToken = await getDb().apiToken.create({ data: { userId: person.id, name: "theirs", tokenHash: hashToken(generateToken("api")), prefix: "wr_pat_x" }, select: { id: true } });
+  return { personId: person.id, invitationId: invitation.id, invitationToken, othersTokenId: othersToken.id };
+}
+type PeopleFixture = Awaited<ReturnType<typeof freshPeople>>;
 
 const ALL: Role[] = ["ADMIN", "COMMANDER", "ENGINEER", "VIEWER"];
 const OPERATIONS: Operation[] = [
@@ -129,9 +159,28 @@ const OPERATIONS: Operation[] = [
   // The request was made by the fixture's commander: every other commander or admin may approve it.
   { name: "approve a two-person request", handler: approveRunRoute, params: (f) => ({ id: f.pendingRunId }), body: () => ({}), allowed: ["ADMIN", "COMMANDER"] },
   { name: "reject a two-person request", handler: rejectRunRoute, params: (f) => ({ id: f.pendingRunId }), body: () => ({ reason: "not now" }), allowed: ["ADMIN", "COMMANDER"] },
+  { name: "assign an item to a person", handler: patchItem, params: (f) => ({ id: f.itemId }), body: (f) => ({ ownerId: f.personId }), allowed: ["ADMIN", "COMMANDER", "ENGINEER"] },
 ];
 
-type Caller = { label: string; headers: (f: Fixture) => Promise<Record<string, string>>; role?: Role; via?: "session" | "apiToken" };
+// People, invitations, tokens and passwords (their own fixture: no rollout needed).
+type PeopleOperation = Omit<Operation, "params" | "body" | "stage"> & { params: (f: PeopleFixture) => Record<string, string>; body: (f: PeopleFixture) => unknown };
+const PEOPLE_OPERATIONS: PeopleOperation[] = [
+  { name: "list users", handler: listUsersRoute, params: () => ({}), body: () => ({}), allowed: ["ADMIN"] },
+  { name: "create a user", handler: createUserRoute, params: () => ({}), body: () => ({ email: `new-${randomUUID()}@test.local`, name: "New", role: "VIEWER", password: "handed-over" }), allowed: ["ADMIN"] },
+  { name: "read a user", handler: getUserRoute, params: (f) => ({ id: f.personId }), body: () => ({}), allowed: ["ADMIN"] },
+  { name: "change a role", handler: patchUserRoute, params: (f) => ({ id: f.personId }), body: () => ({ role: "VIEWER" }), allowed: ["ADMIN"] },
+  { name: "deactivate a user", handler: patchUserRoute, params: (f) => ({ id: f.personId }), body: () => ({ active: false }), allowed: ["ADMIN"] },
+  { name: "list invitations", handler: listInvitationsRoute, params: () => ({}), body: () => ({}), allowed: ["ADMIN"] },
+  { name: "invite someone", handler: inviteRoute, params: () => ({}), body: () => ({ email: `inv-${randomUUID()}@test.local`, role: "ENGINEER" }), allowed: ["ADMIN"] },
+  { name: "revoke an invitation", handler: revokeInvitationRoute, params: (f) => ({ id: f.invitationId }), body: () => ({}), allowed: ["ADMIN"] },
+  { name: "accept an invitation", handler: acceptInvitationRoute, params: () => ({}), body: (f) => ({ token: f.invitationToken, name: "Joiner", password: "my-own-password" }), allowed: ALL, public: true },
+  { name: "list own API tokens", handler: listTokensRoute, params: () => ({}), body: () => ({}), allowed: ALL },
+  { name: "revoke someone else's API token", handler: revokeTokenRoute, params: (f) => ({ id: f.othersTokenId }), body: () => ({}), allowed: ALL, allowedStatus: 404 },
+  // Last: it changes the callers' password (their own session stays signed in).
+  { name: "change own password", handler: changePasswordRoute, params: () => ({}), body: () => ({ currentPassword: "correct-horse-battery", newPassword: "changed-by-the-matrix" }), allowed: ALL, sessionOnly: true },
+];
+
+type Caller = { label: string; headers: (f: Fixture | PeopleFixture) => Promise<Record<string, string>>; role?: Role; via?: "session" | "apiToken" };
 let callers: Caller[];
 
 afterAll(() => target?.close());
@@ -142,8 +191,14 @@ beforeAll(async () => {
   const users = Object.fromEntries(await Promise.all(ALL.map(async (role) => [role, await makeUser(role)] as const))) as Record<Role, Awaited<ReturnType<typeof makeUser>>>;
   const revoked = await makeUser("ADMIN");
   await revokeApiToken((await getDb().apiToken.findFirstOrThrow({ where: { userId: revoked.id } })).id);
-  const shareFor = async (f: Fixture, expired: boolean) => {
-    const link = await createShareToken(users.COMMANDER.principal, f.rolloutId, expired ? { expiresAt: new Date(Date.now() - 1000) } : {});
+  const signedOut = await makeUser("ADMIN");
+  await endAuthSession(signedOut.sessionId);
+  const deactivated = await makeUser("ADMIN");
+  await updateUser(users.ADMIN.principal, deactivated.id, { active: false });
+  // People operations have no rollout of their own: their share-token callers hold a link to this one.
+  const someRollout = await makeRollout();
+  const shareFor = async (f: Fixture | PeopleFixture, expired: boolean) => {
+    const link = await createShareToken(users.COMMANDER.principal, "rolloutId" in f ? f.rolloutId : someRollout.id, expired ? { expiresAt: new Date(Date.now() - 1000) } : {});
     return { authorization: `Bearer ${link.token}` };
   };
   callers = [
@@ -153,14 +208,20 @@ beforeAll(async () => {
     { label: "share token", headers: (f) => shareFor(f, false) },
     { label: "expired share token", headers: (f) => shareFor(f, true) },
     { label: "revoked API token", headers: async () => ({ authorization: `Bearer ${revoked.apiToken}` }) },
+    { label: "signed-out session", headers: async () => ({ cookie: signedOut.cookie }) },
+    { label: "deactivated user (session)", headers: async () => ({ cookie: deactivated.cookie }) },
+    { label: "deactivated user (API token)", headers: async () => ({ authorization: `Bearer ${deactivated.apiToken}` }) },
   ];
 }, 60_000);
 
-function expectedStatus(op: Operation, caller: Caller): "2xx" | 401 | 403 {
-  if (caller.label === "anonymous" || caller.label === "expired share token" || caller.label === "revoked API token") return 401;
+const DEAD_CREDENTIALS = ["anonymous", "expired share token", "revoked API token", "signed-out session", "deactivated user (session)", "deactivated user (API token)"];
+
+function expectedStatus(op: Pick<Operation, "allowed" | "sessionOnly" | "public" | "allowedStatus">, caller: Caller): "2xx" | number {
+  if (op.public) return "2xx";
+  if (DEAD_CREDENTIALS.includes(caller.label)) return 401;
   if (!caller.role) return 403; // a live share token is read-only
   if (op.sessionOnly && caller.via === "apiToken") return 403;
-  return op.allowed.includes(caller.role) ? "2xx" : 403;
+  return op.allowed.includes(caller.role) ? (op.allowedStatus ?? "2xx") : 403;
 }
 
 describe("access matrix (HTTP)", () => {
@@ -184,6 +245,28 @@ describe("access matrix (HTTP)", () => {
     }
     expect(mismatches).toEqual([]);
     expect(table.length).toBe(OPERATIONS.length * callers.length);
+  }, 300_000);
+
+  it("gives every caller exactly the expected answer for every people, invitation and token operation", async () => {
+    const mismatches: string[] = [];
+    let cells = 0;
+    for (const op of PEOPLE_OPERATIONS) {
+      for (const caller of callers) {
+        const f = await freshPeople();
+        const request = new Request("http://localhost/api/matrix", {
+          method: "POST",
+          headers: { ...(await caller.headers(f)), "content-type": "application/json" },
+          body: JSON.stringify(op.body(f)),
+        });
+        const status = (await op.handler(request, { params: Promise.resolve(op.params(f)) })).status;
+        const expected = expectedStatus(op, caller);
+        const ok = expected === "2xx" ? status >= 200 && status < 300 : status === expected;
+        cells++;
+        if (!ok) mismatches.push(`${op.name} as ${caller.label}: expected ${expected}, got ${status}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(cells).toBe(PEOPLE_OPERATIONS.length * callers.length);
   }, 120_000);
 });
 
@@ -228,7 +311,7 @@ describe("access matrix (socket)", () => {
             status = ack.ok ? 200 : (ack.error?.status ?? 0);
           }
           socket.disconnect();
-          const expected = expectedStatus({ ...op, handler: patchItem, params: () => ({}), body: () => ({}) }, caller);
+          const expected = expectedStatus(op, caller);
           const ok = expected === "2xx" ? status >= 200 && status < 300 : status === expected;
           if (!ok) mismatches.push(`${op.name} as ${caller.label}: expected ${expected}, got ${status}`);
         }

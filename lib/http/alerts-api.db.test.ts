@@ -64,13 +64,13 @@ describe("POST /api/v1/alerts/alertmanager", () => {
     expect((await post(alertmanagerRoute, token, payload(alert("firing")))).body).toEqual({ received: 1, ignored: 0, transitions: [{ criterionId, from: "NORMAL", to: "FIRING" }] });
     expect(await state()).toBe("FIRING");
     expect((await post(alertmanagerRoute, token, payload(alert("firing")))).body).toEqual({ received: 1, ignored: 1, transitions: [] });
-    expect((await post(alertmanagerRoute, token, payload(alert("resolved")))).body).toEqual({ received: 1, ignored: 0, transitions: [{ criterionId, from: "FIRING", to: "NORMAL" }] });
+    expect((await post(alertmanagerRoute, token, payload(alert("resolved")))).body).toEqual({ received: 1, ignored: 0, transitions: [{ criterionId, from: "FIRING", to: "RESOLVED" }] });
     expect((await post(alertmanagerRoute, token, payload(alert("firing")))).body).toMatchObject({ ignored: 1 });
-    expect(await state()).toBe("NORMAL");
+    expect(await state()).toBe("RESOLVED");
     // A new episode (a new start) fires again.
     expect((await post(alertmanagerRoute, token, payload(alert("firing", { startsAt: "2026-12-01T13:00:00Z" })))).body.transitions).toHaveLength(1);
     const events = await getDb().rolloutEvent.findMany({ where: { rolloutId, type: "criterion.state_changed" }, orderBy: { seq: "asc" } });
-    expect(events.map((e) => (e.data as { to: string }).to)).toEqual(["FIRING", "NORMAL", "FIRING"]);
+    expect(events.map((e) => (e.data as { to: string }).to)).toEqual(["FIRING", "RESOLVED", "FIRING"]);
   });
 
   it("matches by alertname and every bound label, and only the token's rollout", async () => {

@@ -3,8 +3,9 @@ import { z } from "zod";
 import { applyAlerts, bindTriggerToAlert, createAlertToken, rolloutOfAlertToken, type AlertSource } from "@/lib/domain/alerts";
 import { badRequest } from "@/lib/domain/errors";
 import { createChannel, deleteChannel, listChannels, listDeliveries, sendTestMessage, updateChannel } from "@/lib/domain/notification-channels";
+import { getNotificationSettings, setNotificationSettings } from "@/lib/domain/reminders";
 import { idSchema } from "@/lib/schemas/common";
-import { alertBindingSchema, alertmanagerPayloadSchema, createAlertTokenSchema, createChannelSchema, updateChannelSchema } from "@/lib/schemas/notifications";
+import { alertBindingSchema, alertmanagerPayloadSchema, createAlertTokenSchema, createChannelSchema, notificationSettingsSchema, updateChannelSchema } from "@/lib/schemas/notifications";
 import { defineOperation as op } from "./operation";
 
 // Rows of the table of operations (table.ts spreads them in) for notifications out and alerts in.
@@ -110,6 +111,23 @@ export const notificationOperations = {
     params: byId,
     body: z.strictObject({ rolloutId: idSchema }),
     run: async ({ params, body, url }) => ({ outcome: await sendTestMessage(params.id, body.rolloutId, { publicUrl: publicBase(url) }) }),
+  }),
+  "notificationSettings.get": op({
+    method: "GET",
+    path: "/api/v1/rollouts/{id}/notification-settings",
+    summary: "The rollout's reminder cadence: `gateWaitMinutes`, `reminderCadenceMinutes`, `stakeholderUpdateMinutes` (null: no periodic update). COMMANDER, ADMIN.",
+    access: { permission: "notifications.read" },
+    params: byId,
+    run: ({ params }) => getNotificationSettings(params.id),
+  }),
+  "notificationSettings.set": op({
+    method: "PUT",
+    path: "/api/v1/rollouts/{id}/notification-settings",
+    summary: "Sets the reminder cadence (all three fields). ADMIN.",
+    access: { permission: "notifications.configure" },
+    params: byId,
+    body: notificationSettingsSchema,
+    run: ({ caller, params, body }) => setNotificationSettings(caller, params.id, body),
   }),
   "alertTokens.create": op({
     method: "POST",

@@ -12,10 +12,13 @@ import { getMetricSeries, pushSamples } from "@/lib/domain/metric-samples";
 import { abortRollout, pausePhase, promotePhase, resumePhase, startRollout } from "@/lib/domain/phases";
 import { getPublicStatus, toPublicEvent } from "@/lib/domain/public-view";
 import { createRolloutFromDraft, getRolloutState, listRollouts } from "@/lib/domain/rollouts";
-import { getRolloutReport, importRunbookMarkdown } from "@/lib/domain/runbooks";
+import { getRolloutReport, importRunbook } from "@/lib/domain/runbooks";
 import { recordSignOff } from "@/lib/domain/signoffs";
 import { createTile, deleteTile, listTileConfigs, updateTile } from "@/lib/domain/tiles";
-import { createApiToken, createShareToken, listShareTokens, revokeShareToken } from "@/lib/domain/tokens";
+import { createApiToken, createShareToken, listOwnApiTokens, listShareTokens, revokeOwnApiToken, revokeShareToken } from "@/lib/domain/tokens";
+import { acceptInvitation, createInvitation, listInvitations, revokeInvitation } from "@/lib/domain/invitations";
+import { changeOwnPassword, createUserAsAdmin, getUser, listUsers, updateUser } from "@/lib/domain/users";
+import { can } from "@/lib/auth/permissions";
 import { emitUnloggedEvent, publishVolatile } from "@/lib/realtime/publisher";
 import { exportRunbookMarkdown } from "@/lib/runbook/export-markdown";
 import { approveActionRunSchema, createActionSchema, dryRunActionSchema, idempotencyKeySchema, rejectActionRunSchema, runActionSchema, updateActionSchema } from "@/lib/schemas/actions";
@@ -24,8 +27,10 @@ import { idSchema } from "@/lib/schemas/common";
 import { eventEnvelopeSchema, eventsQuerySchema } from "@/lib/schemas/events";
 import { pushMetricsSchema, seriesQuerySchema, tileConfigSchema, updateCriterionSchema, updateTileSchema } from "@/lib/schemas/metrics";
 import { abortRolloutSchema, pausePhaseSchema, promotePhaseSchema, resumePhaseSchema, startRolloutSchema } from "@/lib/schemas/phases";
-import { importRunbookSchema, runbookDraftSchema } from "@/lib/schemas/runbook";
+import { importRunbookSchema } from "@/lib/schemas/import-plan";
+import { runbookDraftSchema } from "@/lib/schemas/runbook";
 import { createShareLinkSchema } from "@/lib/schemas/share";
+import { acceptInvitationSchema, changePasswordSchema, createInvitationSchema, createTokenSchema, createUserSchema, updateUserSchema } from "@/lib/schemas/users";
 import { recordSignOffSchema } from "@/lib/schemas/signoff";
 import { notificationOperations } from "./notifications";
 import { buildOpenApiDocument, type OpenApiDocument } from "./openapi";
@@ -68,12 +73,6 @@ const benchEmitSchema = z.union([
   z.object({ live: z.object({ rolloutId: z.string(), channel: z.string(), payload: z.unknown() }).strict() }).strict(),
 ]);
 
-const createTokenSchema = z
-  .object({
-    name: z.string().trim().min(1, "is required").max(100),
-    expiresInDays: z.number().int().min(1).max(365).optional(),
-  })
-  .strict();
 
 export const operations = {
   "health.get": op({
@@ -111,14 +110,18 @@ export const operations = {
     method: "POST",
     path: "/api/v1/rollouts/import",
     summary:
-      "Import a Markdown runbook as a new rollout: `{ markdown, name? }` → 201 `{ rollout, summary }`. ADMIN only. Empty, binary or non-Markdown text, and a runbook over 1 MB, are 400 naming `markdown`.",
+      "Import a runbook as a new rollout, ADMIN only: `{ markdown, name? }` → 201 `{ rollout, summary }`; `{ markdown, dryRun: true }` → 200 `{ dryRun, plan, summary }`, storing nothing (the plan it would create, each element with its source lines and the reason it was read so); `{ plan, name? }` (that plan, reviewed and edited) → 201 `{ rollout, summary }`. The summary equals what was stored. Empty, binary or non-Markdown text, and a runbook over 1 MB, are 400 naming `markdown`.",
     access: { permission: "rollout.configure" },
     body: importRunbookSchema,
     // The body may be larger than the runbook (JSON escapes), so it is capped higher and still answered with that 400.
     maxBodyBytes: 6 * 1024 * 1024,
     tooLarge: { field: "markdown", message: "The runbook is larger than 1 MB" },
     status: 201,
-    run: ({ caller, body }) => importRunbookMarkdown(caller, body),
+    run: async ({ caller, body }) => {
+      const result = await importRunbook(caller, body);
+      // A dry run stores nothing: 200, not 201.
+      return "dryRun" in result ? new Reply(result, { status: 200 }) : result;
+    },
   }),
   "rollouts.get": op({
     method: "GET",
@@ -478,6 +481,107 @@ export const operations = {
       if (caller.via === "apiToken") throw forbidden("Create API tokens from a signed-in browser session");
       const expiresAt = body.expiresInDays ? new Date(Date.now() + body.expiresInDays * 86_400_000) : undefined;
       return createApiToken(caller.userId, body.name, { expiresAt });
+    },
+  }),
+  "tokens.list": op({
+    method: "GET",
+    path: "/api/v1/tokens",
+    summary: "The caller's own API tokens with last use and expiry; never the tokens themselves.",
+    access: { permission: "rollout.read" },
+    run: async ({ caller }) => ({ tokens: await listOwnApiTokens(caller.userId) }),
+  }),
+  "tokens.revoke": op({
+    method: "DELETE",
+    path: "/api/v1/tokens/{id}",
+    summary: "Revoke one of the caller's own tokens: it answers 401 from now on and its open sockets are closed (someone else's token is a 404).",
+    access: { permission: "rollout.read" },
+    params: byId,
+    run: async ({ caller, params }) => ({ token: await revokeOwnApiToken(caller, params.id) }),
+  }),
+
+  // People (lib/domain/users.ts, invitations.ts): accounts, roles, deactivation, invitations, one's password.
+  "users.list": op({
+    method: "GET",
+    path: "/api/v1/users",
+    summary: "Everyone with an account, active first (admins).",
+    access: { permission: "user.manage" },
+    run: async () => ({ users: await listUsers() }),
+  }),
+  "users.create": op({
+    method: "POST",
+    path: "/api/v1/users",
+    summary: "An account with a password the admin hands over (admins); invitations let people choose their own.",
+    access: { permission: "user.manage" },
+    body: createUserSchema,
+    status: 201,
+    run: async ({ body }) => ({ user: await createUserAsAdmin(body) }),
+  }),
+  "users.get": op({
+    method: "GET",
+    path: "/api/v1/users/{id}",
+    summary: "One user: admins see anyone, everyone else only themself.",
+    access: { permission: "rollout.read" },
+    params: byId,
+    run: async ({ caller, params }) => {
+      if (caller.userId !== params.id && !can(caller.role, "user.manage")) throw forbidden("Only an admin can see other people's accounts");
+      return { user: await getUser(params.id) };
+    },
+  }),
+  "users.update": op({
+    method: "PATCH",
+    path: "/api/v1/users/{id}",
+    summary: "`{ role?, name?, active? }` (admins, not on themselves). Deactivating ends the user's sessions, API tokens and sockets at once.",
+    access: { permission: "user.manage" },
+    params: byId,
+    body: updateUserSchema,
+    run: async ({ caller, params, body }) => ({ user: await updateUser(caller, params.id, body) }),
+  }),
+  "invitations.list": op({
+    method: "GET",
+    path: "/api/v1/invitations",
+    summary: "Invitations with their state (pending, used, expired, revoked); never the links (admins).",
+    access: { permission: "user.manage" },
+    run: async () => ({ invitations: await listInvitations() }),
+  }),
+  "invitations.create": op({
+    method: "POST",
+    path: "/api/v1/invitations",
+    summary: "`{ email, role, name?, expiresInHours? }`: a single-use link to set a password, in this response only (admins).",
+    access: { permission: "user.manage" },
+    body: createInvitationSchema,
+    status: 201,
+    run: async ({ caller, body, url }) => {
+      const { invitation, path } = await createInvitation(caller, body);
+      return { invitation, url: new URL(path, process.env.NEXTAUTH_URL ?? url ?? "http://localhost").toString() };
+    },
+  }),
+  "invitations.revoke": op({
+    method: "DELETE",
+    path: "/api/v1/invitations/{id}",
+    summary: "Revoke an unused invitation: its link is a 404 from now on (admins).",
+    access: { permission: "user.manage" },
+    params: byId,
+    run: async ({ params }) => ({ invitation: await revokeInvitation(params.id) }),
+  }),
+  "invitations.accept": op({
+    method: "POST",
+    path: "/api/v1/invitations/accept",
+    summary: "`{ token, name, password, email? }`: uses an invitation (or the first-run setup link, which also needs `email`) once and creates the account. The link is the credential; a used, revoked or expired one is a 404.",
+    access: { public: true },
+    body: acceptInvitationSchema,
+    status: 201,
+    run: async ({ body }) => ({ user: await acceptInvitation(body) }),
+  }),
+  "me.changePassword": op({
+    method: "POST",
+    path: "/api/v1/me/password",
+    summary: "`{ currentPassword, newPassword }` from a browser session: every other session of the caller ends.",
+    access: { permission: "rollout.read" },
+    body: changePasswordSchema,
+    run: async ({ caller, body }) => {
+      if (caller.via !== "session") throw forbidden("Change your password from a signed-in browser session");
+      await changeOwnPassword(caller, body);
+      return { ok: true };
     },
   }),
 

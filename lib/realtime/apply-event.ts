@@ -40,6 +40,7 @@ export function applyRolloutEvent(state: RolloutState, envelope: EventEnvelope):
       return rollout && phases ? applyRolloutChange(withRun, { rollout, phases }) : withRun;
     }
     case "item.updated":
+    case "item.assigned":
       return { ...next, items: replaceItem(state.items, event.data.item) };
     case "signoff.recorded": {
       const signature = event.data.signature;

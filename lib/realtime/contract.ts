@@ -10,7 +10,11 @@ export type ServerToClientEvents = {
   event: (envelope: EventEnvelope) => void;
   /** Live, non-logged streams (metric samples, presence); volatile. */
   live: (message: { rolloutId: string; channel: string; payload: unknown }) => void;
+  /** This socket's user now has another role (sent after an admin or the identity provider changed it). */
+  principal: (message: PrincipalMessage) => void;
 };
+
+export type PrincipalMessage = { userId: string; name: string; role: string };
 
 export type ClientToServerEvents = {
   join: (request: unknown, ack: (response: JoinAck) => void) => void;
@@ -28,17 +32,22 @@ export type ClientToServerEvents = {
 export type PresenceUser = { id: string; name: string; role: string };
 export type PresencePayload = { users: PresenceUser[] };
 
-/** Between app processes (socket.io's Postgres adapter): a batch of committed events, emitted by each in seq order. */
+/** Between app processes (socket.io's Postgres adapter). */
 export type InterServerEvents = {
+  /** A batch of committed events, emitted by each in seq order. */
   "warroom:events": (events: EventEnvelope[]) => void;
   /** The benchmark baseline's envelope (in no log, so not put in seq order). */
   "warroom:unlogged": (envelope: EventEnvelope) => void;
+  /** Re-check this user's open sockets (lib/auth/invalidate.ts). */
+  recheckUserSockets: (userId: string) => void;
 };
 
 export type SocketData = { principal: Principal };
 
 export const rolloutRoom = (rolloutId: string) => `rollout:${rolloutId}`;
 export const publicRolloutRoom = (rolloutId: string) => `rollout:${rolloutId}:public`;
+/** Every socket of a signed-in user, so a change to that user reaches all of them. */
+export const userRoom = (userId: string) => `user:${userId}`;
 
 /** Every event a client may emit: the hostile-input and access tests go through this list. */
 export const CLIENT_EVENT_NAMES = ["join", "leave", "command"] as const satisfies readonly (keyof ClientToServerEvents)[];

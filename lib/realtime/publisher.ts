@@ -12,6 +12,8 @@ type Realtime = {
   publishVolatile: PublishVolatile;
   /** The benchmark's baseline: an envelope that is in no log, emitted the way events are but outside their seq order. */
   emitUnloggedEvent?: (envelope: EventEnvelope) => void;
+  /** Re-check (close or demote) every open socket of this user, on every process. */
+  recheckUserSockets?: (userId: string) => void;
 };
 type RealtimeGlobal = typeof globalThis & { __warroomRealtime?: Realtime };
 
@@ -31,4 +33,9 @@ export function emitUnloggedEvent(envelope: EventEnvelope): void {
 
 export function publishVolatile(rolloutId: string, channel: string, payload: unknown): void {
   (globalThis as RealtimeGlobal).__warroomRealtime?.publishVolatile(rolloutId, channel, payload);
+}
+
+/** A user's role, sessions or tokens changed (lib/auth/invalidate.ts): their open sockets are re-checked at once. */
+export function recheckUserSockets(userId: string): void {
+  (globalThis as RealtimeGlobal).__warroomRealtime?.recheckUserSockets?.(userId);
 }

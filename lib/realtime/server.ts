@@ -1,14 +1,17 @@
 import type { Server as HttpServer } from "node:http";
 import { Server, type Socket } from "socket.io";
+import type { Principal } from "@/lib/auth/principal";
 import { authenticate, requireRolloutRead } from "@/lib/auth/session";
 import { currentSeq, listEventsAfter } from "@/lib/domain/events";
 import { toPublicEvent, toPublicLive } from "@/lib/domain/public-view";
 import { invalidInput, toDomainError } from "@/lib/domain/to-domain-error";
+import { unauthorized } from "@/lib/domain/errors";
 import { errorAck } from "./error-ack";
 import { joinRequestSchema, type EventEnvelope, type JoinAck } from "@/lib/schemas/events";
 import {
   publicRolloutRoom,
   rolloutRoom,
+  userRoom,
   type ClientToServerEvents,
   type PresenceUser,
   type InterServerEvents,
@@ -19,6 +22,8 @@ import type { createPostgresAdapter } from "./adapter";
 import { appMetrics } from "@/lib/observability/metrics";
 import { runCommand } from "./commands";
 import { registerRealtime } from "./publisher";
+import { allowedOrigins, readAuthEnv } from "@/lib/auth/auth-config";
+import { invalidateCachedPrincipals } from "@/lib/auth/principal-cache";
 import { createSeqOrderer } from "./seq-order";
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -31,11 +36,20 @@ type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterSe
  */
 export function createRealtimeServer(
   httpServer: HttpServer,
-  opts: { origin?: string; adapter?: ReturnType<typeof createPostgresAdapter>["adapter"] } = {},
+  opts: {
+    origin?: string;
+    adapter?: ReturnType<typeof createPostgresAdapter>["adapter"];
+    /** Browser origins allowed to connect (WARROOM_ALLOWED_ORIGINS, else the public URL); null allows any. */
+    allowedOrigins?: string[] | null;
+  } = {},
 ): RealtimeServer {
+  const origins = opts.allowedOrigins === undefined ? allowedOrigins(readAuthEnv()) : opts.allowedOrigins;
   const io: RealtimeServer = new Server(httpServer, {
     cors: opts.origin ? { origin: opts.origin, credentials: true } : undefined,
     maxHttpBufferSize: 64 * 1024,
+    // A page on another origin must not ride a commander's cookie. Browsers always send Origin on a WebSocket and
+    // on polling; a client without one (automation, with a bearer token) is not a browser.
+    allowRequest: (req, callback) => callback(null, originAllowed(req.headers.origin, origins)),
     ...(opts.adapter ? { adapter: opts.adapter } : {}),
   });
 
@@ -48,6 +62,7 @@ export function createRealtimeServer(
       });
       if (!principal) return next(Object.assign(new Error("unauthorized"), { data: { status: 401, code: "unauthorized" } }));
       socket.data.principal = principal;
+      if (principal.kind === "user") void socket.join(userRoom(principal.userId));
       next();
     } catch (error) {
       const domain = toDomainError(error);
@@ -59,10 +74,13 @@ export function createRealtimeServer(
     appMetrics().connectedSockets.inc();
     socket.on("disconnect", () => appMetrics().connectedSockets.dec());
     const principal = socket.data.principal;
-    if (principal.kind === "share" && principal.expiresAt) closeAtExpiry(socket, Date.parse(principal.expiresAt));
+    // A share link, a session or an API token that expires while the socket is open closes it then.
+    if (principal.expiresAt) closeAtExpiry(socket, Date.parse(principal.expiresAt));
     socket.on("join", (request, ack) => {
       if (typeof ack !== "function") return;
-      void joinRollout(socket, request).then((response) => {
+      void recheckSocketPrincipal(socket)
+        .then((current) => (current ? joinRollout(socket, request) : errorAck(unauthorized("Your session has ended; sign in again"))))
+        .then((response) => {
         ack(response);
         if (response.ok && socket.data.principal.kind === "user") void publishPresence(io, (request as { rolloutId: string }).rolloutId);
       });
@@ -74,7 +92,10 @@ export function createRealtimeServer(
     });
     socket.on("command", (request, ack) => {
       if (typeof ack !== "function") return;
-      void runCommand(socket.data.principal, request).then(ack);
+      // Who the socket is *now*, not when it connected: a demoted, signed-out or revoked caller gets 403 / 401.
+      void recheckSocketPrincipal(socket).then((current) =>
+        current ? runCommand(current, request).then(ack) : ack(errorAck(unauthorized("Your session has ended; sign in again"))),
+      );
     });
     socket.on("leave", (request, ack) => {
       const parsed = joinRequestSchema.pick({ rolloutId: true }).safeParse(request);
@@ -101,7 +122,14 @@ export function createRealtimeServer(
   io.on("warroom:events", (events) => events.forEach(orderer.accept));
   io.on("warroom:unlogged", emitHere);
 
+  io.on("recheckUserSockets", (userId) => void recheckLocalUserSockets(io, userId));
+
   registerRealtime({
+    recheckUserSockets: (userId) => {
+      void recheckLocalUserSockets(io, userId);
+      // The other processes behind the load balancer hold this user's other sockets (and cached principals).
+      if (clustered) io.serverSideEmit("recheckUserSockets", userId);
+    },
     publishEvents: (events) => {
       events.forEach(orderer.accept);
       if (clustered) io.serverSideEmit("warroom:events", events);
@@ -120,6 +148,65 @@ export function createRealtimeServer(
     },
   });
   return io;
+}
+
+function originAllowed(origin: string | undefined, allowed: string[] | null): boolean {
+  if (!origin || !allowed) return true;
+  return allowed.includes(origin.replace(/\/$/, ""));
+}
+
+/**
+ * THE socket re-check, before every join and command and whenever the user's role, sessions or tokens change
+ * (lib/auth/invalidate.ts): authenticates the socket's handshake credentials again. A socket whose session ended
+ * or token was revoked, or whose user was deactivated, is disconnected (null); one whose role changed carries the
+ * new principal from now on, is told so (`principal`), and leaves the rooms it may no longer read.
+ */
+export async function recheckSocketPrincipal(socket: RealtimeSocket): Promise<Principal | null> {
+  const before = socket.data.principal;
+  const current = await authenticate({
+    cookie: socket.handshake.headers.cookie,
+    authorization: socket.handshake.headers.authorization,
+    token: (socket.handshake.auth as { token?: unknown } | undefined)?.token,
+  }).catch((error: unknown) => {
+    // The database being down is not a reason to drop everyone: keep the principal, the command will fail on its own.
+    if (toDomainError(error).status === 503) return before;
+    throw error;
+  });
+  if (!current || (before.kind === "user" && (current.kind !== "user" || current.userId !== before.userId))) {
+    // After the caller's ack (a 401) has gone out.
+    setImmediate(() => socket.disconnect(true));
+    return null;
+  }
+  socket.data.principal = current;
+  if (before.kind === "user" && current.kind === "user" && (current.role !== before.role || current.name !== before.name)) {
+    socket.emit("principal", { userId: current.userId, name: current.name, role: current.role });
+    for (const room of socket.rooms) {
+      const rolloutId = /^rollout:([^:]+)$/.exec(room)?.[1];
+      if (!rolloutId) continue;
+      try {
+        requireRolloutRead(current, rolloutId);
+      } catch {
+        setImmediate(() => socket.disconnect(true));
+        return null;
+      }
+    }
+  }
+  return current;
+}
+
+async function recheckLocalUserSockets(io: RealtimeServer, userId: string) {
+  // This process may hold the user's principal for a moment (principal-cache.ts): read them afresh.
+  invalidateCachedPrincipals({ userId });
+  const sockets = [...(io.of("/").adapter.rooms.get(userRoom(userId)) ?? [])].map((id) => io.of("/").sockets.get(id)).filter((s): s is RealtimeSocket => Boolean(s));
+  const rollouts = new Set<string>();
+  await Promise.all(
+    sockets.map(async (socket) => {
+      for (const room of socket.rooms) if (/^rollout:[^:]+$/.test(room)) rollouts.add(room.slice("rollout:".length));
+      await recheckSocketPrincipal(socket).catch(() => socket.disconnect(true));
+    }),
+  );
+  // Presence shows roles: refresh it where this user was.
+  for (const rolloutId of rollouts) void publishPresence(io, rolloutId);
 }
 
 async function joinRollout(socket: RealtimeSocket, request: unknown): Promise<JoinAck> {

@@ -4,7 +4,7 @@ import { useQueryClient, type QueryKey } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
 import type { EventEnvelope } from "@/lib/schemas/events";
-import type { ClientToServerEvents, ServerToClientEvents } from "./contract";
+import type { ClientToServerEvents, PrincipalMessage, ServerToClientEvents } from "./contract";
 import { deliverLive, deliverResync } from "./live-channels";
 import { syncRollout, type ConnectionState } from "./rollout-sync";
 
@@ -22,15 +22,17 @@ type Options<S extends { lastSeq: number }> = {
   onLive?: (message: { channel: string; payload: unknown }) => void;
   /** How a live message changes the cached state (the evaluator's measurements); the same state when it does not. */
   applyLive?: (state: S, message: { channel: string; payload: unknown }) => S;
+  /** The signed-in user's role changed while the page is open (the server re-checked the socket). */
+  onPrincipal?: (message: PrincipalMessage) => void;
 };
 
 /** Keeps a rollout's react-query cache in step with the server (see rollout-sync.ts). */
-export function useRolloutLive<S extends { lastSeq: number }>({ rolloutId, queryKey, apply, token, onEvent, onLive, applyLive }: Options<S>): ConnectionState {
+export function useRolloutLive<S extends { lastSeq: number }>({ rolloutId, queryKey, apply, token, onEvent, onLive, applyLive, onPrincipal }: Options<S>): ConnectionState {
   const queryClient = useQueryClient();
   const [connection, setConnection] = useState<ConnectionState>("connecting");
-  const latest = useRef({ apply, onEvent, onLive, applyLive, queryKey });
+  const latest = useRef({ apply, onEvent, onLive, applyLive, onPrincipal, queryKey });
   useEffect(() => {
-    latest.current = { apply, onEvent, onLive, applyLive, queryKey };
+    latest.current = { apply, onEvent, onLive, applyLive, onPrincipal, queryKey };
   });
 
   useEffect(() => {
@@ -57,6 +59,7 @@ export function useRolloutLive<S extends { lastSeq: number }>({ rolloutId, query
       // Volatile streams sent while we were away are lost: their subscribers refetch.
       onResync: () => deliverResync(rolloutId),
     });
+    socket.on("principal", (message) => latest.current.onPrincipal?.(message));
     const onVisible = () => document.visibilityState === "visible" && sync.catchUp();
     document.addEventListener("visibilitychange", onVisible);
     return () => {

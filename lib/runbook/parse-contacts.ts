@@ -1,12 +1,15 @@
 import { z } from "zod";
 import type { RunbookDraft } from "@/lib/schemas/runbook";
 import { clip } from "./parse-text";
+import { cleanValue, isPlaceholder, stripPlaceholders } from "./parse-placeholder";
 import { unitMinutes } from "./parse-time";
 
 // Contacts from the three shapes runbooks use: tables with Role/Name/Phone/Slack(/Email) columns, escalation
 // tables or lists with time windows ("0-5 min", "15+ min"), and "Label: value" lines under a contacts heading
 // ("**Primary:** DevOps Engineer", "Slack Channel: #go-live-war-room"). Placeholders ("[Name]", "TBD",
-// "+1-XXX-XXXX") are kept as written: they tell the commander what still has to be filled in.
+// "+1-XXX-XXXX") are never stored as values (parse-placeholder.ts): a contact whose name is a blank is named by
+// its role, a blank phone is no phone. Escalation chains ("Primary → Secondary → Owner (5min each)") and contact
+// trees in code blocks ("On-Call Engineer (0-5 min)" ↓ "Team Lead (5-15 min)") give levels and times.
 
 export type DraftContact = RunbookDraft["contacts"][number];
 
@@ -43,7 +46,7 @@ function windowStart(amount: string | undefined, unit: string | undefined, match
 }
 
 function kindOf(role: string, name: string, chatHandle: string | undefined): DraftContact["kind"] {
-  if (/\b(team|squad|group|crew)\b/i.test(name)) return "TEAM";
+  if (/\b(team|squad|group|crew)\b(?!\s+(?:lead|leader|manager|member|owner))/i.test(name)) return "TEAM";
   const channelWords = /\b(channel|slack|pagerduty|opsgenie|zoom|bridge|meet|digest|status page|mailing list)\b/i;
   if (channelWords.test(role) || channelWords.test(name) || (chatHandle?.startsWith("#") && name === role)) {
     return "CHANNEL";
@@ -51,7 +54,7 @@ function kindOf(role: string, name: string, chatHandle: string | undefined): Dra
   return "PERSON";
 }
 
-function buildContact(fields: {
+function buildContact(input: {
   role: string;
   name: string;
   phone?: string;
@@ -61,8 +64,12 @@ function buildContact(fields: {
   escalationLevel?: number;
   escalateAfterMinutes?: number;
 }): DraftContact | undefined {
-  const role = clip(fields.role || fields.name, 200);
-  const name = clip(fields.name || fields.role, 200);
+  let fields = input;
+  const cleanRole = cleanValue(fields.role);
+  const cleanName = cleanValue(fields.name);
+  const role = clip(cleanRole || cleanName || "", 200);
+  const name = clip(cleanName || cleanRole || "", 200);
+  fields = { ...fields, phone: cleanValue(fields.phone), chatHandle: cleanValue(fields.chatHandle), email: cleanValue(fields.email) };
   if (!role || !name) return undefined;
   const notes = [...(fields.notes ?? [])];
   let validEmail: string | undefined;
@@ -151,7 +158,11 @@ const PLACEHOLDER = /<[^<>]{1,40}>/g;
  * an escalation list.
  */
 export function contactFromLine(line: string, level: number, escalation: boolean): DraftContact | undefined {
-  let text = line.replace(/\s+/g, " ").trim();
+  const written = line.replace(/\s+/g, " ").trim();
+  let text = stripPlaceholders(written);
+  // "Emergency Escalation: +1-XXX-EMERGENCY": every value a placeholder, so the role names the contact.
+  const bare = text.match(/^([^:]{1,80}?)\s*:$/);
+  if (bare && text !== written) return buildContact({ role: bare[1] ?? "", name: bare[1] ?? "", escalationLevel: escalation ? level : 1 });
   const escalationWindow = parseEscalationWindow(text);
   if (escalationWindow) {
     text = text.replace(escalationWindow.matched, " ").replace(/\(\s*\)/g, " ").replace(/\s+/g, " ").replace(/^[\s:|—–-]+/, "").trim();
@@ -213,4 +224,96 @@ export function addContact(contacts: DraftContact[], contact: DraftContact): voi
   same.email ??= contact.email;
   same.escalateAfterMinutes ??= contact.escalateAfterMinutes;
   if (contact.notes) same.notes = clip([same.notes, contact.notes].filter(Boolean).join("; "), 2000);
+}
+
+const ROLE_LABEL =
+  /\b(business|product|infra\w*|database|customer|critical|warning|info|digest|primary|secondary|backup|tertiary|escalation|level|tier|lead|owner|manager|director|officer|commander|engineer|architect|head|vp|cto|ceo|ciso|sre|dba|devops|qa|security|support|on-?call|team|channel|slack|bridge|pager|pagerduty|opsgenie|hotline|vendor|liaison|coordinator|spokesperson|comms|communications|war room)\b/i;
+const NOT_CONTACT_LABEL =
+  /^(method|methods|note|notes|process|procedure|steps?|action|actions|how|why|what|tip|important|caution|stop|go|do|don'?t|dos|rule|rules|purpose|goal|scope|trigger|criteria|sla|frequency|cadence|format|template|example|status|time|duration|expected)$/i;
+
+/**
+ * A contact from a list or paragraph line under a contacts heading, only when it reads as one: a way to reach
+ * someone (phone, email, handle), or a role label with a short name ("Primary: Dana Ruiz"). "Method: Call each
+ * number…" and "STOP: Do not proceed" are not contacts.
+ */
+export function contactFromListLine(line: string, level: number, escalation: boolean): DraftContact | undefined {
+  const flat = line.replace(/\*+/g, "").replace(/\s+/g, " ").trim();
+  const label = flat.match(/^([^:]{1,80}?)\s*:/)?.[1]?.trim() ?? "";
+  const value = flat.slice(label.length + 1).trim();
+  // "Incident Commander: [Name] [Phone]": a role still to staff, named by its role.
+  if (label && ROLE_LABEL.test(label) && value && isPlaceholder(value)) return buildContact({ role: label, name: label, escalationLevel: escalation ? level : 1 });
+  const contact = contactFromLine(flat, level, escalation);
+  if (!contact) return undefined;
+  if (contact.phone || contact.email || contact.chatHandle) return contact;
+  if (label && (NOT_CONTACT_LABEL.test(label) || (/^[A-Z]{2,}$/.test(label) && !ROLE_LABEL.test(label)))) return undefined;
+  const sentence = /[.!?]$/.test(value) || value.split(" ").length > 6 || /\b(do|don'?t|not|ensure|check|call each|use|follow|wait|make sure|if|when|before|after)\b/i.test(value);
+  if (sentence) return undefined;
+  return ROLE_LABEL.test(label || contact.role) || ROLE_LABEL.test(value) ? contact : undefined;
+}
+
+// A step of an escalation chain names who is called, never a condition ("Error rate > 5%", "Service down").
+const CHAIN_ROLE =
+  /\b(primary|secondary|backup|tertiary|lead|owner|manager|director|officer|commander|engineer|architect|head|vp|cto|ceo|ciso|sre|dba|devops|qa|on-?call|team|channel|pager|pagerduty|opsgenie|vendor|liaison|coordinator|executive|admin|support)\b/i;
+const CONDITION = /[<>≤≥]|\d\s*(?:%|ms)\b|\b(failures?|fails?|down|errors?|outage|detected|issues?|degraded|breach\w*|latency|spike)\b/i;
+const isChainRole = (part: string) => CHAIN_ROLE.test(part) && !CONDITION.test(part);
+
+const ARROW = /\s*(?:→|->|⇒|➡️?|➔|=>|↓|⬇️?)\s*/;
+
+/** Contacts in escalation order from parts named in turn, each with its own window or an even step. */
+function chainContacts(parts: string[], stepMinutes: number | undefined, note: string | undefined): DraftContact[] {
+  const contacts: DraftContact[] = [];
+  let at = 0;
+  parts.forEach((part, index) => {
+    const window = parseEscalationWindow(part);
+    const who = part
+      .replace(window?.matched ?? "\u0000", " ")
+      .replace(/\((?:\s*)\)|\(\s*\d+\s*(?:min|mins|minutes?|m|h|hrs?|hours?)\s*(?:each)?\s*\)/gi, " ")
+      .replace(/^(?:page|call|notify|escalate to|contact|then|alert)\s+/i, "")
+      .replace(/[\s()[\]|,;:—–-]+$/g, "")
+      .replace(/^[\s()[\]|,;:—–-]+/g, "")
+      .replace(/\s+/g, " ")
+      .trim();
+    const contact = buildContact({
+      role: who,
+      name: who,
+      notes: note ? [note] : [],
+      escalationLevel: index + 1,
+      escalateAfterMinutes: window?.startMinutes ?? (stepMinutes !== undefined ? at : undefined),
+    });
+    at += stepMinutes ?? 0;
+    if (contact) contacts.push(contact);
+  });
+  return contacts;
+}
+
+/**
+ * An escalation chain on one line: "P0: Page Primary → Secondary → Platform Owner (5min each)" → three contacts,
+ * levels 1–3, escalating after 0, 5 and 10 minutes. Undefined when the line is not a chain of two or more.
+ */
+export function escalationChain(line: string): DraftContact[] | undefined {
+  const flat = line.replace(/\*+/g, "").replace(/\s+/g, " ").trim();
+  if (!ARROW.test(flat)) return undefined;
+  const prefix = flat.match(/^([^:→]{1,40}):\s*/);
+  const body = prefix ? flat.slice(prefix[0].length) : flat;
+  const each = body.match(/\(?\s*(?:every\s+)?(\d+)\s*(min|mins|minutes?|m|h|hrs?|hours?)\s*(?:each|apart|between|intervals?)?\s*\)?\s*$/i);
+  const stepMinutes = each && /each|every|apart|between|interval/i.test(each[0]) ? Number(each[1]) * (unitMinutes(each[2] ?? "") ?? 1) : undefined;
+  const trimmed = stepMinutes !== undefined && each ? body.slice(0, body.length - each[0].length) : body;
+  const parts = trimmed.split(ARROW).map((p) => p.trim()).filter((p) => /\p{L}/u.test(p));
+  if (parts.length < 2 || parts.some((p) => p.split(" ").length > 8)) return undefined;
+  // "Error rate > 5% → Page on-call": a condition and its action, not a chain of people.
+  if (parts.some((p) => !isChainRole(p))) return undefined;
+  return chainContacts(parts, stepMinutes, prefix?.[1]?.trim());
+}
+
+/** A contact tree drawn in a code block: names with windows, one per line, joined by arrows ("↓", "→"). */
+export function contactTree(code: string): DraftContact[] | undefined {
+  const parts = code
+    .split("\n")
+    .flatMap((line) => line.split(ARROW))
+    .map((p) => p.replace(/^[\s|│├└─┌┐┘┬┴┼>*•-]+|[\s|│─]+$/g, "").trim())
+    .filter((p) => /\p{L}/u.test(p));
+  if (parts.length < 2 || !/[↓→⬇➡]|->/.test(code)) return undefined;
+  if (parts.some((p) => !isChainRole(p))) return undefined;
+  if (parts.some((p) => p.split(" ").length > 10)) return undefined;
+  return chainContacts(parts, undefined, undefined);
 }

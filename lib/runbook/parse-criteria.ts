@@ -18,6 +18,8 @@ export type ParsedCriterion = {
   pendingSeconds: number;
   /** The line as written, whitespace collapsed. */
   description: string;
+  /** Set when the threshold is relative to a baseline ("110% of baseline"): the number is not an absolute limit. */
+  relativeTo?: string;
 };
 
 const SYMBOLS: Array<[string, Comparator]> = [
@@ -56,7 +58,7 @@ const THRESHOLD_FIRST = new RegExp(
 );
 
 const PENDING = new RegExp(
-  String.raw`\b(?:for|over|during|lasting|sustained for)\s+(?:(an?|one|\d+(?:\.\d+)?)\s*)(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d)\b`,
+  String.raw`\b(?:for|over|during|lasting|sustained(?:\s+(?:for|over))?)\s+(?:(?:more than|at least|over|>|≥)\s*)?(an?|one|\d+(?:\.\d+)?)\s*\+?\s*(?:consecutive\s+|straight\s+|continuous\s+|sustained\s+)?(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d)\b`,
   "i",
 );
 
@@ -198,9 +200,9 @@ export function parseCriterion(line: string): ParsedCriterion | undefined {
 export type CriterionKind = "SUCCESS" | "ROLLBACK_TRIGGER";
 
 const SUCCESS_LABEL =
-  /\b(success criteria|success metrics?|exit criteria|acceptance criteria|pass criteria|promotion criteria|go criteria|health criteria|criteria for success)\b/i;
+  /\b(success (?:criteria|metrics?|conditions?|thresholds?)|exit criteria|acceptance criteria|pass(?:ing)? criteria|promotion criteria|go criteria|health(?:y)? (?:criteria|checks? thresholds?|if)|criteria for success|slos?|slis?|kpis?|targets?|quality gates?|validation criteria|proceed (?:if|when|only if)|advance (?:if|when)|promote (?:if|when)|continue (?:if|when))\b/i;
 const TRIGGER_LABEL =
-  /\b(rollback triggers?|roll-back triggers?|auto-?rollback|abort (?:criteria|triggers?|conditions?)|rollback (?:criteria|conditions?|if|when)|revert (?:if|when|triggers?)|kill (?:criteria|switch criteria)|no-go criteria)\b/i;
+  /\b(rollback (?:triggers?|criteria|conditions?|thresholds?|rules?|if|when|is triggered|will be triggered)|roll[- ]back (?:triggers?|if|when|criteria)|auto(?:matic|-)?\s*rollback|abort (?:criteria|triggers?|conditions?|if|when)|(?:automatic )?halt (?:rules?|criteria|conditions?|triggers?|if|when)|stop (?:criteria|conditions?|rules?|if|when)|revert (?:if|when|triggers?|criteria)|kill (?:criteria|switch criteria|triggers?)|no-go (?:criteria|conditions?|triggers?)|failure (?:criteria|conditions?)|triggers? (?:a )?rollback|rollback triggered|pause (?:criteria|conditions?|if|when)|escalate (?:if|when))\b/i;
 
 /** Whether a label or heading introduces success criteria, rollback triggers, or neither. */
 export function criterionKindOfLabel(label: string): CriterionKind | undefined {
@@ -214,8 +216,18 @@ export function criterionKindOfLabel(label: string): CriterionKind | undefined {
  * makes it a trigger; otherwise it is a success condition.
  */
 export function inferCriterionKind(line: string, parsed: ParsedCriterion): CriterionKind {
-  if (parsed.pendingSeconds > 0 || /\b(rollback|roll back|abort|revert)\b/i.test(line)) return "ROLLBACK_TRIGGER";
-  return "SUCCESS";
+  if (/\b(rollback|roll back|abort|revert|halt|page|alert|breach|critical)\b/i.test(line)) return "ROLLBACK_TRIGGER";
+  if (/\b(target|goal|expected|healthy|success|pass)\b/i.test(line)) return "SUCCESS";
+  // The direction of the bound against the direction that is bad for the metric: "error rate > 5%" names the
+  // bad side (a trigger), "error rate < 1%" the good side (a criterion to meet).
+  const badWhenLow = /availability|uptime|success|throughput|hit_rate|conversion|apdex|headroom|satisfaction|accuracy/.test(parsed.metricKey);
+  const badWhenHigh =
+    !badWhenLow && /^(error_rate|latency|cpu|memory)|error|fail|timeout|drop|lag|queue|backlog|restart|crash|5xx|4xx|saturation|churn|complaint|cost|unable|impacted|affected|down/.test(parsed.metricKey);
+  const above = parsed.comparator === "GT" || parsed.comparator === "GTE";
+  const below = parsed.comparator === "LT" || parsed.comparator === "LTE";
+  if ((badWhenHigh && above) || (badWhenLow && below)) return "ROLLBACK_TRIGGER";
+  if ((badWhenHigh && below) || (badWhenLow && above)) return "SUCCESS";
+  return parsed.pendingSeconds > 0 ? "ROLLBACK_TRIGGER" : "SUCCESS";
 }
 
 /** "Same as 10% canary" → "10% canary": a criteria list that refers to an earlier phase's. */
@@ -243,4 +255,60 @@ export function criteriaLinesInCode(code: string): Array<{ kind: CriterionKind; 
     kind = line.endsWith(":") ? criterionKindOfLabel(line) : undefined;
   }
   return found;
+}
+
+// "110% of baseline", "1.25× baseline", "2x the control", "20% above baseline", "+10% vs baseline".
+const RELATIVE = /^\s*(?:(?:%|percent)\s*)?(?:[x×]\s*(?:the\s+)?|of\s+(?:the\s+)?|above\s+(?:the\s+)?|over\s+(?:the\s+)?|below\s+(?:the\s+)?|under\s+(?:the\s+)?|(?:higher|lower|more|less)\s+than\s+(?:the\s+)?|relative to\s+(?:the\s+)?)(baseline|control|normal|previous|pre-?deploy(?:ment)?|pre-?release|last (?:week|release|version)|old|stable)\b/i;
+
+function relativePart(description: string, number: string, unit: string | undefined, rest: string): string | undefined {
+  const after = `${unit ?? ""}${rest}`;
+  const match = after.match(/^\s*(?:%|percent)?\s*(?:[x×]\s*)?/i);
+  const tail = after.slice(match?.[0].length ?? 0);
+  const multiplier = /^\s*[x×]/i.test(`${rest}`) || /[x×]\s*$/i.test(unit ?? "");
+  const relative = RELATIVE.test(` ${after}`) || RELATIVE.test(tail) || (multiplier && /\b(baseline|control|normal|previous|stable)\b/i.test(rest));
+  if (!relative) return undefined;
+  const index = description.indexOf(number);
+  return (index >= 0 ? description.slice(index) : `${number}${unit ?? ""}${rest}`).replace(/\s+/g, " ").trim().slice(0, 200);
+}
+
+const MAY_COMPARE =
+  /[<>≤≥=]|\b(?:less|greater|more|fewer|lower|higher|below|under|above|over|exceed\w*|at most|at least|maximum|minimum|equals?|exactly|drops?|falls?|spikes?|rises?|no more|no less|not more|not less)\b/i;
+
+const BOOLEAN = /^\s*`?([\p{L}][\p{L}\d_.\- ]{0,60}?)`?\s*(?:==?|is|:)\s*(true|false|yes|no|ok|healthy|green)\s*$/iu;
+
+/**
+ * Every criterion a line states: "safety_ok = true; cost headroom ≥ 20%" is two (a boolean is EQ 1 or 0),
+ * "1.25× baseline" is relative (threshold kept for reference, relativeTo set). Empty when the line states none.
+ */
+export function readCriteria(line: string): ParsedCriterion[] {
+  // Cheap guards first: the patterns below are costly on long lines, and most lines state no number to compare.
+  if (!/\d/.test(line) || !MAY_COMPARE.test(line)) return [];
+  const parts = line.split(/\s*;\s*|\s+(?:AND|and)\s+(?=[^;]*(?:<|>|≤|≥|=))/).filter((p) => p.trim().length > 0);
+  const found: ParsedCriterion[] = [];
+  for (const part of parts.length > 1 ? parts : [line]) {
+    const bool = part.replace(/^[^\p{L}\d`]+/u, "").match(BOOLEAN);
+    if (bool && parts.length > 1) {
+      const truthy = /^(true|yes|ok|healthy|green)$/i.test(bool[2] ?? "");
+      found.push({ metricKey: normaliseMetricKey(bool[1] ?? ""), comparator: "EQ", threshold: truthy ? 1 : 0, pendingSeconds: 0, description: part.trim() });
+      continue;
+    }
+    const parsed = parseCriterion(part);
+    if (parsed) found.push(withRelative(parsed));
+  }
+  // A line that only splits into some criteria is read whole, or not at all.
+  if (parts.length > 1 && found.length < parts.length) {
+    const whole = parseCriterion(line);
+    return whole ? [withRelative(whole)] : [];
+  }
+  return found;
+}
+
+function withRelative(parsed: ParsedCriterion): ParsedCriterion {
+  const text = parsed.description;
+  const number = String(parsed.threshold);
+  const at = text.search(new RegExp(String.raw`${number.replace(".", "\\.")}`));
+  if (at < 0) return parsed;
+  const after = text.slice(at + number.length);
+  const relativeTo = relativePart(text, number, undefined, after);
+  return relativeTo ? { ...parsed, relativeTo } : parsed;
 }

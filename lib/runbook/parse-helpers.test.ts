@@ -124,16 +124,18 @@ describe("contacts", () => {
     ["Infra Issues: DevOps team", { kind: "TEAM", role: "Infra Issues", name: "DevOps team" }],
     ["Slack Channel: #go-live-war-room", { kind: "CHANNEL", role: "Slack Channel", name: "#go-live-war-room", chatHandle: "#go-live-war-room" }],
     ["CTO: <Phone> <Email> <Slack>", { kind: "PERSON", role: "CTO", name: "CTO", notes: "<Phone>; <Email>; <Slack>" }],
-    ["Emergency Escalation: +1-XXX-EMERGENCY", { role: "Emergency Escalation", name: "Emergency Escalation", phone: "+1-XXX-EMERGENCY" }],
+    // A placeholder number is no phone.
+    ["Emergency Escalation: +1-XXX-EMERGENCY", { role: "Emergency Escalation", name: "Emergency Escalation", escalationLevel: 1, kind: "PERSON" }],
     ["SRE: Ana Lima, +55 11 5555 0100, ana@example.com", { role: "SRE", name: "Ana Lima", phone: "+55 11 5555 0100", email: "ana@example.com" }],
     ["Just a sentence without a label", undefined],
   ])("contactFromLine(%j)", (line, expected) => {
     const contact = contactFromLine(line, 1, false);
     if (expected === undefined) expect(contact).toBeUndefined();
     else expect(contact).toMatchObject(expected);
+    if (line.includes("XXX")) expect(contact).not.toHaveProperty("phone");
   });
 
-  it("reads a roles table, keeping placeholders and extra columns", () => {
+  it("reads a roles table, storing no placeholder and keeping extra columns", () => {
     const contacts = contactsFromTable(
       ["Role", "Name", "Phone", "Slack", "Responsibility"],
       [["Incident Commander", "TBD", "+1-XXX-XXXX", "@ic", "Overall coordination"]],
@@ -143,8 +145,7 @@ describe("contacts", () => {
       {
         kind: "PERSON",
         role: "Incident Commander",
-        name: "TBD",
-        phone: "+1-XXX-XXXX",
+        name: "Incident Commander",
         chatHandle: "@ic",
         escalationLevel: 1,
         notes: "Responsibility: Overall coordination",

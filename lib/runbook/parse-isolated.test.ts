@@ -6,7 +6,8 @@ import { parseRunbookMarkdown, RunbookParseError } from "./parse-markdown";
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
 
 describe("parseRunbookMarkdownIsolated", () => {
-  it("reads a runbook in a worker thread exactly as the parser does", async () => {
+  // The worker boots tsx and compiles the parser: slow on a loaded machine, so a generous limit (not a timing test).
+  it("reads a runbook in a worker thread exactly as the parser does", { timeout: 60_000 }, async () => {
     const markdown = fixture("complete.md");
     expect(await parseRunbookMarkdownIsolated(markdown, { name: "Ledger" })).toEqual(parseRunbookMarkdown(markdown, { name: "Ledger" }));
   });

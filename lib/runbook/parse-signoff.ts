@@ -73,3 +73,53 @@ export function gateKindOf(labels: string[], offsetMinutes: number | undefined):
   if (offsetMinutes !== undefined && offsetMinutes > 0) return "POST_DEPLOYMENT";
   return "CUSTOM";
 }
+
+// Who signs: a line's label names an approver only when it names a role ("Business Owner", "CTO", "QA Lead").
+const ROLE_WORD =
+  /\b(lead|leads|owner|manager|director|officer|commander|engineer|architect|head|vp|cto|ceo|cio|ciso|coo|cfo|president|sponsor|approver|chair|dba|sre|qa|security|product|business|stakeholder|legal|compliance|finance|operations|ops|support|on-?call|board|committee|executive|administrator|representative|champion|coordinator|analyst|steward)\b/i;
+// Form fields of a template: never approvers, whatever their blank says.
+const FORM_FIELD =
+  /^(status|state|phone|phone number|mobile|cell|email|e-?mail address|date|time|date\s*[/&]\s*time|date and time|when|name|printed name|notes?|comments?|version|ticket|change (?:id|number)|location|environment|priority|result|outcome|decision|reason|duration|start(?: time)?|end(?: time)?|owner|assignee|initial traffic\s*(?:%|percent(?:age)?)?|traffic\s*(?:%|percent(?:age)?)?|signature|signed|initials|title|department|team|contact)$/i;
+const SIGN_BLANK = /_{3,}|☐|\[\s\]|\[(?:signature|sign(?:ed)?|date|name|initials)\]/i;
+const SIGNED_MARK = /✅|✔️?|☑️?|\bapproved\b|\bGO\s*\/\s*NO[- ]?GO\b|\bsigned\b|\[signature\]/i;
+const SIGNOFF_LABEL = /^(sign[- ]?off|sign[- ]?offs|approval|approvals|approved by|signed off by|signature|authori[sz]ation|authori[sz]ed by)$/i;
+
+// The last word of an approver's title is who they are ("Security Lead", not "Security tests").
+const ROLE_NOUN =
+  /\b(lead|leads|owner|manager|director|officer|commander|engineer|architect|head|vp|cto|ceo|cio|ciso|coo|cfo|president|sponsor|approver|chair|dba|sre|qa|review|reviewer|representative|champion|coordinator|analyst|steward|team|board|committee|executive|administrator|admin|security|legal|compliance|finance|operations|ops|support|product|business|stakeholder|engineering|devops)$/i;
+const isRoleTitle = (label: string) => ROLE_NOUN.test(approverOf(label)) && approverOf(label).split(/\s+/).length <= 6;
+
+/** "CTO Approval" → "CTO", "Security sign-off" → "Security". */
+function approverOf(label: string): string {
+  return label.replace(/\s+(?:approval|sign[- ]?off|signature|go\s*\/\s*no[- ]?go)$/i, "").trim();
+}
+
+/**
+ * A line that asks someone to sign, as a sign-off form writes it: "**Business Owner:** GO / NO-GO - [Signature]
+ * [Date]", "**CTO Approval:** ✅ APPROVED", "**Sign-off**: Platform Owner ____ Date: ____", "QA Lead: ____".
+ * `approver` is who; `field` marks a form field ("Date: ____", "Status: ☐ Not Started") that is no approver.
+ * Undefined when the line is not a sign-off line.
+ */
+export function readSignatureLine(text: string): { approver?: string; field?: string } | undefined {
+  const flat = text.replace(/\*+/g, "").replace(/\s+/g, " ").trim();
+  const colon = flat.match(/^([^:]{1,80}?)\s*:\s*(.*)$/);
+  if (colon) {
+    const label = stripDecoration(colon[1] ?? "").trim();
+    const value = colon[2] ?? "";
+    if (SIGNOFF_LABEL.test(label)) {
+      const who = value.split(SIGN_BLANK)[0]?.replace(/[\s,;:-]+$/, "").trim();
+      return who && ROLE_WORD.test(who) && who.split(" ").length <= 6 ? { approver: who } : undefined;
+    }
+    if (FORM_FIELD.test(label)) return SIGN_BLANK.test(value) || value.trim() === "" ? { field: label } : undefined;
+    const marked = SIGN_BLANK.test(value) || SIGNED_MARK.test(value) || value.trim() === "";
+    if (marked && isRoleTitle(label) && (value.trim() !== "" || /approval|sign[- ]?off/i.test(label))) {
+      return { approver: approverOf(label) };
+    }
+    return undefined;
+  }
+  // "Business Owner ____", "Security Lead — [Signature]".
+  const bare = flat.match(/^(.{2,60}?)\s*[—–-]?\s*(?:_{3,}|\[signature\])/i);
+  const label = stripDecoration(bare?.[1] ?? "");
+  if (bare && isRoleTitle(label) && !FORM_FIELD.test(label)) return { approver: approverOf(label) };
+  return undefined;
+}

@@ -132,3 +132,29 @@ export function parseObservationMinutes(text: string): number | undefined {
   }
   return undefined;
 }
+
+const DAY_WORDS: Array<[RegExp, number]> = [
+  [/\b(?:the\s+)?week\s+(?:before|prior to|ahead of)\b/i, -10_080],
+  [/\b(?:the\s+)?day\s+(?:before|prior to|ahead of)\b/i, -1440],
+  [/\b(?:the\s+)?night\s+before\b/i, -720],
+  [/\b(?:the\s+)?day\s+after\b/i, 1440],
+  [/\b(?:the\s+)?week\s+after\b/i, 10_080],
+  [/\b(?:go[- ]?live|launch|cut-?over|release|deployment|migration)\s+day\b|\bday\s+of\s+(?:the\s+)?(?:go[- ]?live|launch|cut-?over|release|deployment)\b/i, 0],
+];
+
+/**
+ * The due offset a heading, line or table cell names, in minutes from go-live: everything parseRelativeOffset
+ * reads, and also "T-Minus 24 Hours", "Deadline: Before T-24h", "T-7 days", "Day Before Go-Live", "Launch Day",
+ * "Week Before". Undefined when none is written.
+ */
+export function parseDueOffset(text: string): number | undefined {
+  const minus = text.match(new RegExp(String.raw`\bT\s*[-−–]?\s*(minus|plus)\s*(\d+(?:\.\d+)?)\s*(${UNIT})\b`, "i"));
+  if (minus) {
+    const minutes = Number(minus[2]) * (unitMinutes(minus[3] ?? "") ?? 1);
+    return boundedMinutes(/^minus$/i.test(minus[1] ?? "") ? -minutes : minutes);
+  }
+  const relative = parseRelativeOffset(text);
+  if (relative !== undefined) return relative;
+  for (const [pattern, minutes] of DAY_WORDS) if (pattern.test(text)) return minutes;
+  return undefined;
+}

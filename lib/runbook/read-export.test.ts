@@ -132,7 +132,7 @@ describe("reading an export", () => {
         { kind: "PERSON", role: "On-call", name: "Ana", escalationLevel: 2, phone: "+1 555 0100", chatHandle: "@ana", email: "ana@example.com", escalateAfterMinutes: 5, notes: "Prefers SMS\nHours: 24/7" },
       ],
     });
-    expect(summary).toEqual({ sections: 2, items: 4, checkedItems: 1, signoffs: 2, contacts: 1, phases: 2, criteria: 1, triggers: 1 });
+    expect(summary).toEqual({ sections: 2, items: 4, checkedItems: 1, gates: 1, signoffs: 2, contacts: 1, phases: 2, criteria: 1, triggers: 1 });
   });
 
   it("lets the caller's name win", () => {

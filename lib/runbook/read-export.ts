@@ -25,6 +25,7 @@ import {
 } from "./export-format";
 import { readInline, readQuote } from "./markdown-text";
 import { sourceOf } from "./parse-text";
+import { draftToPlan } from "./plan";
 import { RunbookParseError, summarizeDraft, type RunbookReadResult } from "./result";
 
 // Reads a file written by export-markdown.ts back into the runbook it was written from, exactly: texts as
@@ -72,8 +73,7 @@ export function readWarRoomExport(root: Root, source: string, opts: { name?: str
     const issue = parsed.error.issues[0];
     throw new RunbookParseError("markdown", `This War Room export cannot be imported: ${issue?.path.join(".") || "runbook"} ${issue?.message ?? "is invalid"}.`);
   }
-  const signoffs = parsed.data.gates.reduce((sum, gate) => sum + gate.approverTitles.length, 0);
-  return { draft: parsed.data, summary: summarizeDraft(parsed.data, signoffs) };
+  return { draft: parsed.data, summary: summarizeDraft(parsed.data), plan: draftToPlan(parsed.data, "Read exactly from a War Room export") };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import type { DraftItem, DraftSection, RunbookDraft } from "@/lib/schemas/runbook";
+import type { ImportPlan } from "./plan";
 
 // What reading a Markdown runbook gives: a draft and the counts the import answers with, or a RunbookParseError
 // naming the field at fault. Shared by the importer of ordinary runbooks (parse-markdown.ts) and the reader of
@@ -21,7 +22,9 @@ export type RunbookSummary = {
   items: number;
   /** Items marked done (`[x]`). */
   checkedItems: number;
-  /** Lines that became part of a sign-off gate (approver lines and form fields such as "Date/Time: ____"). */
+  /** Sign-off gates stored. */
+  gates: number;
+  /** Approvers named across those gates (each is one signature the gate asks for). */
   signoffs: number;
   contacts: number;
   phases: number;
@@ -31,7 +34,7 @@ export type RunbookSummary = {
   triggers: number;
 };
 
-export type RunbookReadResult = { draft: RunbookDraft; summary: RunbookSummary };
+export type RunbookReadResult = { draft: RunbookDraft; summary: RunbookSummary; plan: ImportPlan };
 
 function countItems(items: DraftItem[]): { items: number; checked: number } {
   let total = 0;
@@ -58,15 +61,16 @@ function countSections(sections: DraftSection[]): { sections: number; items: num
   return result;
 }
 
-/** The counts of a draft; `signoffs` is what the reader counted as sign-off lines (they are not in the draft). */
-export function summarizeDraft(draft: RunbookDraft, signoffs: number): RunbookSummary {
+/** The counts of a draft: what storing it stores, count for count. */
+export function summarizeDraft(draft: RunbookDraft): RunbookSummary {
   const counted = countSections(draft.sections);
   const criteria = draft.phases.flatMap((p) => p.criteria);
   return {
     sections: counted.sections,
     items: counted.items,
     checkedItems: counted.checked,
-    signoffs,
+    gates: draft.gates.length,
+    signoffs: draft.gates.reduce((sum, gate) => sum + gate.approverTitles.length, 0),
     contacts: draft.contacts.length,
     phases: draft.phases.length,
     criteria: criteria.filter((c) => c.kind === "SUCCESS").length,

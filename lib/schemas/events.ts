@@ -38,6 +38,7 @@ export const judgementSchema = z.enum(["NO_DATA", "MET", "NOT_MET"]);
 export const EVENT_PAYLOADS = {
   "rollout.created": z.object({ name: z.string(), service: z.string() }),
   "item.updated": z.object({ item: view<ItemView>(), previousState: z.string() }),
+  "item.assigned": z.object({ item: view<ItemView>(), assignee: z.object({ id: z.string(), name: z.string() }).nullable(), previousOwnerId: z.string().nullable() }),
   "signoff.recorded": z.object({ gateId: z.string(), gateName: z.string(), signature: view<SignatureView>(), gateState: z.string() }),
   "rollout.started": z.object({ phase: phaseRef, override: override.optional(), earlyStart: z.object({ reason: z.string(), plannedStartAt: time }).optional(), ...rolloutChange }),
   "phase.promoted": z.object({ from: phaseRef, to: phaseRef, override: override.optional(), ...rolloutChange }),

@@ -12,7 +12,7 @@ const secretUrlSchema = z
 export const severitySchema = z.enum(SEVERITIES);
 export const topicSchema = z.enum(TOPIC_NAMES as [string, ...string[]]);
 /** Topic → severity. Absent (or null) means the defaults (lib/notifications/topics.ts). */
-export const channelRulesSchema = z.record(topicSchema, severitySchema);
+export const channelRulesSchema = z.partialRecord(topicSchema, severitySchema);
 
 const common = {
   name: z.string().trim().min(1, "is required").max(120, "is too long"),
@@ -91,3 +91,10 @@ export const alertmanagerPayloadSchema = z.object({
 export type AlertmanagerPayload = z.infer<typeof alertmanagerPayloadSchema>;
 
 export const createAlertTokenSchema = z.strictObject({ label: z.string().trim().max(120, "is too long").optional() });
+
+export const notificationSettingsSchema = z.strictObject({
+  gateWaitMinutes: z.number().int().min(1).max(24 * 60),
+  reminderCadenceMinutes: z.number().int().min(1).max(24 * 60),
+  stakeholderUpdateMinutes: z.number().int().min(5).max(24 * 60).nullable(),
+});
+export type NotificationSettingsInput = z.infer<typeof notificationSettingsSchema>;

@@ -60,7 +60,7 @@ export const draftCriterionSchema = z.object({
 
 export const draftPhaseSchema = z.object({
   name: text(200),
-  trafficPercent: z.number().int().min(0).max(100),
+  trafficPercent: z.number().min(0).max(100),
   minDurationMinutes: z.number().int().min(0).max(525_600).default(0),
   criteria: z.array(draftCriterionSchema).max(100).default([]),
 });
@@ -101,17 +101,3 @@ export type RunbookDraftInput = z.input<typeof runbookDraftSchema>;
 
 // Importing a Markdown runbook (POST /api/v1/rollouts/import and the import page).
 export const MAX_RUNBOOK_MARKDOWN_BYTES = 1024 * 1024;
-
-const utf8Bytes = (text: string) => new TextEncoder().encode(text).length;
-
-export const importRunbookSchema = z
-  .object({
-    markdown: z
-      .string("must be the runbook's Markdown text")
-      .min(1, "is empty: paste or upload a Markdown runbook")
-      .refine((text) => utf8Bytes(text) <= MAX_RUNBOOK_MARKDOWN_BYTES, "is larger than 1 MB"),
-    // Overrides the name read from the runbook's title.
-    name: z.string("must be text").trim().max(200, "must be at most 200 characters").optional(),
-  })
-  .strict();
-export type ImportRunbookInput = z.infer<typeof importRunbookSchema>;

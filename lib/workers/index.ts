@@ -4,6 +4,7 @@ import { reapActionRuns } from "@/lib/domain/action-reaper";
 import { evaluateActivePhases } from "@/lib/domain/evaluation";
 import { compactSamples } from "@/lib/domain/metric-samples";
 import { deliverDueNotifications } from "@/lib/domain/notification-delivery";
+import { sendDueReminders } from "@/lib/domain/reminders";
 import { runWhileLeader } from "./leader";
 import { createMetricPoller } from "./metric-poller";
 import { repeatEvery } from "./repeat";
@@ -32,6 +33,7 @@ export function startBackgroundWorkers(
         repeatEvery("gate evaluator", env.WARROOM_EVAL_INTERVAL_MS, () => evaluateActivePhases({ rollbackRunner: opts.rollbackRunner })),
         repeatEvery("action run reaper", env.WARROOM_REAP_INTERVAL_MS, () => reapActionRuns()),
         repeatEvery("sample compaction", env.WARROOM_COMPACT_INTERVAL_MS, () => compactSamples()),
+        repeatEvery("reminders", env.WARROOM_REMINDER_INTERVAL_MS, () => sendDueReminders()),
         repeatEvery("notification delivery", env.WARROOM_NOTIFY_INTERVAL_MS, () => deliverDueNotifications({ backoffMs: env.WARROOM_NOTIFY_BACKOFF_MS })),
       ];
       return { stop: async () => void (await Promise.all(loops.map((loop) => loop.stop()))) };

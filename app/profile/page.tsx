@@ -1,0 +1,27 @@
+import type { Metadata } from "next";
+import { AppHeader } from "@/components/layout/app-header";
+import { ProfilePanel } from "@/components/people/profile-panel";
+import { requirePageUser } from "@/lib/auth/page-session";
+import { listOwnApiTokens } from "@/lib/domain/tokens";
+import { getUser } from "@/lib/domain/users";
+
+export const metadata: Metadata = { title: "Profile" };
+export const dynamic = "force-dynamic";
+
+export default async function ProfilePage() {
+  const user = await requirePageUser("/profile");
+  const [tokens, account] = await Promise.all([listOwnApiTokens(user.userId), getUser(user.userId)]);
+  return (
+    <>
+      <AppHeader user={user} />
+      <main className="mx-auto max-w-5xl p-6">
+        <h1 className="mb-1 text-2xl font-semibold">{user.name}</h1>
+        <p className="mb-4 text-sm text-slate-600">
+          {user.email} · {user.role}
+          {account.singleSignOn ? " · signs in with single sign-on" : ""}
+        </p>
+        <ProfilePanel initialTokens={tokens} hasPassword={account.hasPassword} />
+      </main>
+    </>
+  );
+}

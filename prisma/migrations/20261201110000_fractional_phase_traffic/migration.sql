@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Phase" ALTER COLUMN "trafficPercent" SET DATA TYPE DOUBLE PRECISION;
