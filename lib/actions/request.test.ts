@@ -78,3 +78,30 @@ describe("actionConfigIssues", () => {
     expect(actionConfigIssues({ ...base, bodyTemplate: "reason={{reason}}", headers: [{ name: "Content-Type", value: "text/plain", secret: false }] })).toEqual({});
   });
 });
+
+describe("scrubSecrets, against a target that echoes the secret in another form", () => {
+  it("masks the secret base64-encoded, hex, percent-encoded, in another letter case, or split in two", () => {
+    const secret = "s3cr3t-9f8e7d6c5b4a-never-show-me";
+    const fragments = secretFragments([{ name: "Authorization", value: `Bearer ${secret}`, secret: true }]);
+    const echoes = [
+      Buffer.from(secret).toString("base64"),
+      Buffer.from(`Bearer ${secret}`).toString("base64"),
+      Buffer.from(secret).toString("base64url"),
+      Buffer.from(secret).toString("hex"),
+      encodeURIComponent(`Bearer ${secret}`),
+      secret.toUpperCase(),
+      `Bearer ${secret.toLowerCase()}`,
+      `${secret.slice(0, 16)} … ${secret.slice(16)}`,
+    ];
+    for (const echo of echoes) {
+      const scrubbed = scrubSecrets(`{"got":"${echo}"}`, fragments);
+      expect(scrubbed, echo).toContain(MASK);
+      for (let i = 0; i + 8 <= secret.length; i++) expect(scrubbed.toLowerCase(), echo).not.toContain(secret.slice(i, i + 8).toLowerCase());
+    }
+  });
+
+  it("masks the password inside Basic credentials, decoded", () => {
+    const fragments = secretFragments([{ name: "Authorization", value: `Basic ${Buffer.from("deploy:hunter2-very-secret").toString("base64")}`, secret: true }]);
+    expect(scrubSecrets("user deploy, password hunter2-very-secret", fragments)).not.toContain("hunter2-very-secret");
+  });
+});

@@ -75,18 +75,43 @@ export function buildRequest(
  */
 export function secretFragments(headers: HeaderEntry[]): string[] {
   const fragments = new Set<string>();
+  const add = (value: string) => {
+    if (value.length < 4) return;
+    // The common ways a target echoes what it got: as is, base64 (either alphabet, padded or not), hex,
+    // percent-encoded, JSON-escaped (matching is case-insensitive, see scrubSecrets).
+    const base64 = Buffer.from(value).toString("base64");
+    for (const variant of [value, base64, base64.replace(/=+$/, ""), Buffer.from(value).toString("base64url"), Buffer.from(value).toString("hex"), encodeURIComponent(value), JSON.stringify(value).slice(1, -1)]) {
+      fragments.add(variant);
+    }
+    // Split or cut copies: every run of 8 characters of the secret (shorter pieces say too little to matter).
+    for (let i = 0; value.length > 8 && i + 8 <= value.length; i++) {
+      const piece = value.slice(i, i + 8);
+      if (!/\s/.test(piece)) fragments.add(piece);
+    }
+  };
   for (const header of headers) {
     if (!header.secret || header.value.length === 0) continue;
-    fragments.add(header.value);
+    add(header.value);
     const credentials = /^\S+\s+(\S.*)$/.exec(header.value)?.[1];
-    if (credentials && credentials.length >= 4) fragments.add(credentials);
+    if (credentials) {
+      add(credentials);
+      // Basic credentials are base64 of "user:password": the decoded password is the secret too.
+      if (/^basic$/i.test(header.value.split(/\s/)[0] ?? "")) {
+        const decoded = Buffer.from(credentials, "base64").toString("utf8");
+        add(decoded);
+        for (const part of decoded.split(":")) add(part);
+      }
+    }
   }
   return [...fragments].sort((a, b) => b.length - a.length);
 }
 
+/** Every fragment replaced by MASK, whatever its letter case; the longest first, so a secret masks as one. */
 export function scrubSecrets(text: string, fragments: string[]): string {
   let scrubbed = text;
-  for (const fragment of fragments) scrubbed = scrubbed.split(fragment).join(MASK);
+  for (const fragment of fragments) {
+    scrubbed = scrubbed.replace(new RegExp(fragment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "gi"), MASK);
+  }
   return scrubbed;
 }
 

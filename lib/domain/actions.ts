@@ -453,6 +453,9 @@ export async function approveActionRun(principal: UserPrincipal, runId: string):
     const run = jsonify(await tx.actionRun.findUniqueOrThrow({ where: { id: runId }, select: actionRunDetailSelect }));
     if (run.status !== "PENDING_APPROVAL") throw conflict(`This run is ${run.status.toLowerCase().replace("_", " ")}, not waiting for approval`, { run });
     if (run.requestedBy?.id === principal.userId) throw forbidden("You requested this run: another commander or admin must approve it");
+    // Checked again under the rollout's lock: a delete that committed after the read above stops the run.
+    const live = await tx.action.findUnique({ where: { id: action.id }, select: { deletedAt: true } });
+    if (!live || live.deletedAt) throw conflict("The action was deleted after this run was requested", { run });
     if (run.expiresAt && new Date(run.expiresAt).getTime() <= Date.now()) {
       const expired = jsonify(
         await tx.actionRun.update({ where: { id: runId }, data: { status: "EXPIRED", finishedAt: new Date() }, select: actionRunDetailSelect }),
@@ -541,10 +544,48 @@ export function assertMayRunTrafficAction(principal: UserPrincipal, action: Acti
   }
 }
 
-/** Sets traffic to the phase's % as the caller; the key `phase:<phaseId>` makes it once per phase entry. */
+/**
+ * Sets traffic to the phase's % as the caller; the key `phase:<phaseId>` makes it once per phase entry. Called
+ * after the phase change has committed, so it never throws: a call that cannot even be prepared (secrets that
+ * no longer decrypt, the action deleted meanwhile, a key clash) becomes a FAILED run, and the caller's answer
+ * still says the phase changed.
+ */
 export async function runTrafficActionForPhase(principal: UserPrincipal, action: ActionRow, phase: { id: string; name: string; trafficPercent: number }, reason: string) {
-  const { run } = await startRun(action, requesterOf(principal), { reason, params: { percentage: phase.trafficPercent }, idempotencyKey: `phase:${phase.id}` });
-  return run;
+  const run = { reason, params: { percentage: phase.trafficPercent }, idempotencyKey: `phase:${phase.id}` };
+  try {
+    return (await startRun(action, requesterOf(principal), run)).run;
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    return recordUnpreparedRun(action, requesterOf(principal), run, error);
+  }
+}
+
+/** A run that could not be prepared, recorded as FAILED (with a key of its own) so the room sees why. */
+async function recordUnpreparedRun(action: ActionRow, requester: Requester, run: { reason: string; params: ActionParams; idempotencyKey: string }, error: DomainError) {
+  const { result } = await changeRollout(action.rolloutId, requester.actor, async (tx, record) => {
+    const now = new Date();
+    const failed = jsonify(
+      await tx.actionRun.create({
+        data: {
+          actionId: action.id,
+          rolloutId: action.rolloutId,
+          requestedById: requester.userId,
+          status: "FAILED",
+          reason: run.reason,
+          params: run.params,
+          idempotencyKey: `${run.idempotencyKey}~not-sent~${randomUUID()}`,
+          error: `Not called: ${error.message}`,
+          createdAt: now,
+          startedAt: now,
+          finishedAt: now,
+        },
+        select: actionRunDetailSelect,
+      }),
+    );
+    await record("action.run.finished", { run: runSummary(failed) });
+    return failed;
+  });
+  return result;
 }
 
 /** The idempotency key of an automatic rollback: one run per rollout and reason, whoever asks and how often. */

@@ -171,7 +171,7 @@ describe("roles", () => {
     expect(started.body.trafficRun).toMatchObject({ status: "SUCCEEDED" });
     expect(target.state().trafficPercent).toBe(10);
     expect((await call(signRoute, "POST", "/", { id: r.half.id }, { body: { decision: "GO" }, ...as })).status).toBe(201);
-    const promoted = await call(promoteRoute, "POST", "/", { id: r.id }, { body: { toPhaseId: r.phases[1]!.id }, ...as });
+    const promoted = await call(promoteRoute, "POST", "/", { id: r.id }, { body: { toPhaseId: r.phases[1]!.id, override: { reason: "no metrics in this flow: the canary verdict is never evaluated" } }, ...as });
     expect(promoted.status).toBe(200);
     expect(target.state().trafficPercent).toBe(50);
     const rolledBack = await call(runRoute, "POST", "/", { id: r.rollback.id }, { body: { reason: "p99 regression" }, headers: { "Idempotency-Key": "flow-rb" }, ...as });
@@ -286,6 +286,28 @@ describe("runs over HTTP", () => {
     const forViewer = await call(listRunsRoute, "GET", "/", { id: r.id }, { auth: viewer.apiToken });
     expect(forViewer.body.runs[0]).toMatchObject({ reason: "listing" });
     expect(forViewer.body.runs[0]).not.toHaveProperty("request");
+  });
+});
+
+describe("errors after the phase change has committed", () => {
+  it("answers a start whose traffic call cannot be prepared with 200, the phase changed, and a FAILED run saying why", async () => {
+    const r = await rolloutWithActions();
+    const as = { auth: commander.apiToken };
+    expect((await call(signRoute, "POST", "/", { id: r.goLive.id }, { body: { decision: "GO" }, ...as })).status).toBe(201);
+    // The traffic action's secret headers were encrypted with another key: preparing the call fails (409).
+    const key = process.env.WARROOM_SECRET_KEY;
+    process.env.WARROOM_SECRET_KEY = Buffer.alloc(32, 9).toString("base64");
+    try {
+      const started = await call(startRoute, "POST", "/", { id: r.id }, { body: {}, ...as });
+      expect(started.status).toBe(200);
+      expect(started.body.rollout.status).toBe("ACTIVE");
+      expect(started.body.trafficRun).toMatchObject({ status: "FAILED", error: expect.stringContaining("cannot be decrypted") });
+    } finally {
+      process.env.WARROOM_SECRET_KEY = key;
+    }
+    const state = await getRolloutState(r.id);
+    expect(state.rollout.status).toBe("ACTIVE");
+    expect(state.actionRuns[0]).toMatchObject({ status: "FAILED" });
   });
 });
 
