@@ -188,14 +188,17 @@ function ItemRow({ item, ...props }: { item: ItemNode } & RowProps) {
         {...(props.editor ? dropTarget(item, props.editor.places, props.editor.editing) : {})}
         className={`flex items-start gap-2 rounded px-1 py-0.5 ${overdue ? (props.wall ? "bg-red-950" : "bg-red-50") : ""} ${props.selectedId === item.id ? "ring-2 ring-sky-500" : ""}`}
       >
-        <input
-          type="checkbox"
-          className="mt-1 h-4 w-4 accent-green-700"
-          aria-label={item.text}
-          checked={done}
-          disabled={!props.canEdit || props.wall}
-          onChange={() => props.onSetState(item, done ? "OPEN" : "DONE")}
-        />
+        {/* A 44 px tap target on a phone around a checkbox of the usual size. */}
+        <label className="-my-2 -ml-2 inline-flex h-11 w-11 shrink-0 items-center justify-center lg:m-0 lg:mt-1 lg:h-4 lg:w-4" data-testid="item-tap-target">
+          <input
+            type="checkbox"
+            className="h-5 w-5 accent-green-700 lg:h-4 lg:w-4"
+            aria-label={item.text}
+            checked={done}
+            disabled={!props.canEdit || props.wall}
+            onChange={() => props.onSetState(item, done ? "OPEN" : "DONE")}
+          />
+        </label>
         <div className="min-w-0 flex-1">
           <span className={done ? "text-slate-500 line-through" : ""}>{item.text}</span>
           <div className="flex flex-wrap gap-x-3 text-xs text-slate-500">

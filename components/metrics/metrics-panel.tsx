@@ -20,7 +20,7 @@ import {
 } from "./shape";
 import { useRolloutMetrics } from "./use-rollout-metrics";
 
-type Props = { rolloutId: string; tiles: TileView[]; phases: PhaseView[] };
+type Props = { rolloutId: string; tiles: TileView[]; phases: PhaseView[]; /** Wall display: numbers readable across a room. */ wall?: boolean };
 
 const noSubscription = () => () => undefined;
 
@@ -30,7 +30,7 @@ function useHydrated(): boolean {
 }
 
 /** The live numbers of a rollout: the active phase's gates (verdict, triggers, criteria) and the metric tiles. */
-export function MetricsPanel({ rolloutId, tiles, phases }: Props) {
+export function MetricsPanel({ rolloutId, tiles, phases, wall = false }: Props) {
   // Freshness ("updated 4s ago", stale or not) depends on the clock, which differs between the server's render and
   // the browser's hydration: those texts appear once hydrated, so both renders match.
   const clock = useNow(1000);
@@ -59,9 +59,9 @@ export function MetricsPanel({ rolloutId, tiles, phases }: Props) {
             No metric tiles yet: an admin adds them on the Plan page.
           </p>
         ) : (
-          <ul className="grid grid-cols-2 gap-3 md:grid-cols-4 xl:grid-cols-7">
+          <ul className={`grid grid-cols-2 gap-3 md:grid-cols-4 ${wall ? "xl:grid-cols-4" : "xl:grid-cols-7"}`}>
             {tiles.map((tile) => (
-              <MetricTile key={tile.id} tile={tile} series={byId.get(tile.id)} now={now} />
+              <MetricTile key={tile.id} tile={tile} series={byId.get(tile.id)} now={now} wall={wall} />
             ))}
           </ul>
         )}
@@ -70,12 +70,13 @@ export function MetricsPanel({ rolloutId, tiles, phases }: Props) {
   );
 }
 
-function MetricTile({ tile, series, now }: { tile: TileView; series: TileSeries | undefined; now: number | null }) {
+function MetricTile({ tile, series, now, wall }: { tile: TileView; series: TileSeries | undefined; now: number | null; wall: boolean }) {
+  const valueSize = wall ? "text-5xl" : "text-2xl";
   if (now === null) {
     return (
       <li data-testid={`tile-${tile.key}`} data-kind="loading" className="rounded-lg border-2 border-slate-200 bg-white p-3">
         <div className="truncate text-sm font-medium">{tile.label}</div>
-        <div className="text-2xl font-semibold text-slate-400">…</div>
+        <div className={`${valueSize} font-semibold text-slate-400`}>…</div>
         <div className="h-10" />
         <p className="text-xs text-slate-500">&nbsp;</p>
       </li>
@@ -96,7 +97,7 @@ function MetricTile({ tile, series, now }: { tile: TileView; series: TileSeries 
         </span>
         {failing ? <span className="text-xs font-semibold uppercase text-breach">{display.kind === "error" ? "source error" : "stale"}</span> : null}
       </div>
-      <div data-testid="tile-value" className={`text-2xl font-semibold tabular-nums ${STATUS_TEXT[display.status]}`}>
+      <div data-testid="tile-value" className={`${valueSize} font-semibold tabular-nums ${STATUS_TEXT[display.status]}`}>
         {display.text}
       </div>
       {display.error ? (

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { Checklist, type Person } from "@/components/checklist/checklist";
 import { optimisticChange, type ItemChange } from "@/components/checklist/optimistic-change";
+import { OnCallStrip } from "@/components/contacts/on-call-strip";
 import { ContactsPanel } from "@/components/contacts/contacts-panel";
 import { MetricsPanel } from "@/components/metrics/metrics-panel";
 import { RolloutActivity } from "@/components/phases/rollout-activity";
@@ -24,6 +25,7 @@ import type { UpdateItemInput } from "@/lib/schemas/checklist";
 import type { EventEnvelope } from "@/lib/schemas/events";
 import { ConnectionBadge } from "./connection-badge";
 import { DoThisNow } from "./do-this-now";
+import { WallBanner } from "./wall-banner";
 import { clockEnd, ROLLOUT_STATUS, rolloutPosition, TONE_CLASSES } from "@/lib/domain/status";
 import { formatElapsed, formatTNow } from "./format";
 import { PhaseStepper } from "./phase-stepper";
@@ -31,6 +33,9 @@ import { PresenceList } from "./presence-list";
 import { RehearsalBadge } from "./rehearsal-badge";
 import { Timeline } from "./timeline";
 import { useNow } from "./use-now";
+
+// Header links: 44 px tap targets on a phone, compact on wide screens.
+const HEADER_LINK = "inline-flex min-h-11 items-center rounded border border-slate-300 bg-white px-3 py-1 text-sm lg:min-h-0";
 
 type Props = {
   initialState: RolloutState;
@@ -123,6 +128,7 @@ export function WarRoom({ initialState, me, people, canEditItems: canEditAtLoad,
 
   return (
     <div className={wall ? "min-h-screen bg-slate-950 p-6 text-slate-100 [&_.bg-white]:bg-slate-900 [&_.border-slate-200]:border-slate-700 [&_.text-slate-600]:text-slate-300 [&_.text-slate-500]:text-slate-400 [&_.text-slate-700]:text-slate-200 [&_.bg-slate-100]:bg-slate-800" : "mx-auto max-w-7xl p-4"}>
+      {wall ? <WallBanner state={state} /> : null}
       <div className="mb-4 flex flex-wrap items-center gap-3">
         <h1 className={wall ? "text-4xl font-semibold" : "text-2xl font-semibold"}>{rollout.name}</h1>
         {rollout.isRehearsal ? <RehearsalBadge large={wall} /> : null}
@@ -154,19 +160,19 @@ export function WarRoom({ initialState, me, people, canEditItems: canEditAtLoad,
         <PresenceList users={presence} />
         {wall ? null : (
           <>
-            <Link href={`/rollouts/${rolloutId}?wall=1`} className="rounded border border-slate-300 bg-white px-3 py-1 text-sm">
+            <Link href={`/rollouts/${rolloutId}?wall=1`} className={HEADER_LINK}>
               Wall mode
             </Link>
-            <Link href={`/rollouts/${rolloutId}/plan`} className="rounded border border-slate-300 bg-white px-3 py-1 text-sm">
+            <Link href={`/rollouts/${rolloutId}/plan`} className={HEADER_LINK}>
               Plan
             </Link>
             {rollout.isRehearsal ? (
-              <Link href={`/rollouts/${rolloutId}/rehearsal`} className="rounded border border-violet-400 bg-white px-3 py-1 text-sm">
+              <Link href={`/rollouts/${rolloutId}/rehearsal`} className={`${HEADER_LINK} border-violet-400`}>
                 Rehearsal report
               </Link>
             ) : null}
-            <a href={`/api/v1/rollouts/${rolloutId}/export.md`} download className="rounded border border-slate-300 bg-white px-3 py-1 text-sm">Export report</a>
-            <Link href={`/rollouts/${rolloutId}/signoff`} className="rounded border border-slate-300 bg-white px-3 py-1 text-sm">
+            <a href={`/api/v1/rollouts/${rolloutId}/export.md`} download className={HEADER_LINK}>Export report</a>
+            <Link href={`/rollouts/${rolloutId}/signoff`} className={HEADER_LINK}>
               {canSign ? "Sign-off page" : "Sign-offs"}
             </Link>
           </>
@@ -178,7 +184,8 @@ export function WarRoom({ initialState, me, people, canEditItems: canEditAtLoad,
         </p>
       ) : null}
       <UndoBar offer={plan.undo} onUndo={(seq) => void plan.edit({ op: "undo", seq })} onDismiss={plan.dismissUndo} />
-            <DoThisNow state={state} role={liveRole ?? role} userId={me.id} now={now} wall={wall} />
+      <DoThisNow state={state} role={liveRole ?? role} userId={me.id} now={now} wall={wall} />
+      {wall ? null : <OnCallStrip rolloutId={rolloutId} contacts={state.contacts} clockStart={clockStart} now={now} canAct={canSign} />}
       {notice ? (
         <p role="alert" className="mb-3 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-warn">
           {notice}
@@ -188,8 +195,8 @@ export function WarRoom({ initialState, me, people, canEditItems: canEditAtLoad,
       <div className="mb-4">
         <PhaseStepper phases={state.phases} rolloutStatus={rollout.status} wall={wall} />
       </div>
-      <MetricsPanel rolloutId={rolloutId} tiles={state.tiles} phases={state.phases} />
-      <div className={`grid gap-4 ${wall ? "text-xl lg:grid-cols-[1fr_28rem]" : "lg:grid-cols-[1fr_22rem]"}`}>
+      <MetricsPanel rolloutId={rolloutId} tiles={state.tiles} phases={state.phases} wall={wall} />
+      <div className={`grid gap-4 ${wall ? "lg:grid-cols-[1fr_28rem]" : "lg:grid-cols-[1fr_22rem]"}`}>
         <Checklist
           sections={state.sections}
           items={state.items}
