@@ -2,6 +2,7 @@ import "server-only";
 import { getDb } from "@/lib/db/client";
 import { generateToken, hashToken } from "@/lib/auth/secrets";
 import { actorOf, type Actor, type UserPrincipal } from "@/lib/auth/principal";
+import { automaticRollbackRunner, recordAutoRollbackDecision, runAutoRollbacks, type AutoRollbackDecision } from "./auto-rollback";
 import { changeRollout } from "./events";
 import { badRequest, notFound, unauthorized } from "./errors";
 import { jsonify } from "./json";
@@ -74,9 +75,12 @@ function matches(binding: { alertName: string | null; alertLabels: unknown }, la
 export async function applyAlerts(rolloutId: string, payload: AlertmanagerPayload, source: AlertSource): Promise<AppliedAlerts> {
   const { result } = await changeRollout(rolloutId, SOURCE_ACTOR[source], async (tx, record) => {
     const applied: AppliedAlerts = { received: payload.alerts.length, ignored: 0, transitions: [] };
+    // A trigger with autoRollback that an alert fires rolls back as one the evaluator fires does: one recorded
+    // decision in this transaction, the rollout's rollback action run after commit.
+    const decisions: AutoRollbackDecision[] = [];
     const criteria = await tx.criterion.findMany({
       where: { kind: "ROLLBACK_TRIGGER", alertName: { not: null }, phase: { rolloutId, status: { in: ["ACTIVE", "PAUSED"] } } },
-      select: { ...criterionSelect, alertName: true, alertLabels: true },
+      select: { ...criterionSelect, alertName: true, alertLabels: true, phase: { select: { name: true } } },
       orderBy: { id: "asc" },
     });
     for (const alert of payload.alerts) {
@@ -115,9 +119,26 @@ export async function applyAlerts(rolloutId: string, payload: AlertmanagerPayloa
           publicSummary: `Rollback trigger "${updated.description}" ${to === "FIRING" ? "is FIRING" : "is resolved"}: alert ${alert.labels.alertname ?? "?"} ${alert.status}`,
         });
         applied.transitions.push({ criterionId: criterion.id, from, to });
+        if (to === "FIRING" && updated.autoRollback) {
+          // The reason names the alert's episode: the rollback's idempotency key comes from it, so a repeat of
+          // this episode never rolls back twice, and a later episode may.
+          const decision: AutoRollbackDecision = {
+            rolloutId,
+            phaseId: updated.phaseId,
+            phaseName: criterion.phase.name,
+            criterionId: criterion.id,
+            description: updated.description,
+            value: null,
+            reason: `Rollback trigger "${updated.description}" fired: alert ${alert.labels.alertname ?? "?"} (${source}, fingerprint ${alert.fingerprint}, since ${alert.startsAt})`,
+          };
+          const rollbackConfigured = (await tx.action.count({ where: { rolloutId, kind: "ROLLBACK", deletedAt: null } })) > 0;
+          await recordAutoRollbackDecision(record, decision, rollbackConfigured);
+          decisions.push(decision);
+        }
       }
     }
-    return applied;
+    return { applied, decisions };
   });
-  return result;
+  await runAutoRollbacks(automaticRollbackRunner, result.decisions);
+  return result.applied;
 }

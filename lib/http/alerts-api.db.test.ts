@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeRollout, makeUser } from "@/test/factories";
 import { json, request } from "@/test/http";
 import { POST as alertmanagerRoute } from "@/app/api/v1/alerts/alertmanager/route";
@@ -6,7 +6,10 @@ import { POST as grafanaRoute } from "@/app/api/v1/alerts/grafana/route";
 import { POST as alertTokenRoute } from "@/app/api/v1/rollouts/[id]/alert-tokens/route";
 import { PUT as bindRoute } from "@/app/api/v1/criteria/[id]/alert/route";
 import { getDb } from "@/lib/db/client";
+import { startDemoTarget, type DemoTarget } from "@/lib/demo-target/server";
+import { createSeedAction } from "@/lib/domain/actions";
 import { getRolloutState } from "@/lib/domain/rollouts";
+import { createActionSchema } from "@/lib/schemas/actions";
 
 // The alert webhooks as routes: the per-rollout token, binding by alertname and labels, repeats ignored, and
 // Grafana's payload (Alertmanager's, with extra fields).
@@ -80,6 +83,41 @@ describe("POST /api/v1/alerts/alertmanager", () => {
     expect(res.body.transitions).toEqual([]);
     expect((await post(alertmanagerRoute, one.token, payload(alert("firing", { labels: { env: "prod" }, fingerprint: "f3" })))).body.transitions).toHaveLength(1);
     expect((await getDb().criterion.findUniqueOrThrow({ where: { id: other.criterionId } })).state).toBe("NORMAL");
+  });
+
+  describe("with autoRollback on the bound trigger", () => {
+    const TOKEN = "alerts-rollback-token";
+    let target: DemoTarget;
+    beforeAll(async () => {
+      target = await startDemoTarget({ token: TOKEN });
+    });
+    afterAll(() => target.close());
+
+    it("rolls back once per firing episode, through the rollout's rollback action, like a trigger the evaluator fires", async () => {
+      const { token, criterionId, rolloutId } = await activeRolloutWithBoundTrigger();
+      await getDb().criterion.update({ where: { id: criterionId }, data: { autoRollback: true } });
+      await getDb().rollout.update({ where: { id: rolloutId }, data: { status: "ACTIVE", startedAt: new Date() } });
+      await createSeedAction(rolloutId, createActionSchema.parse({ kind: "ROLLBACK", name: "Roll back", url: `${target.url}/api/admin/rollback`, headers: [{ name: "Authorization", value: `Bearer ${TOKEN}`, secret: true }], allowedRoles: ["COMMANDER"] }));
+      const rollbacks = () => target.adminCalls().filter((c) => c.path.endsWith("/rollback"));
+
+      expect((await post(alertmanagerRoute, token, payload(alert("firing")))).body.transitions).toHaveLength(1);
+      expect(rollbacks()).toHaveLength(1);
+      expect(target.state().rolledBack).toBe(true);
+      expect((await getDb().rollout.findUniqueOrThrow({ where: { id: rolloutId } })).status).toBe("ROLLED_BACK");
+      const decisions = await getDb().rolloutEvent.findMany({ where: { rolloutId, type: "trigger.auto_rollback" } });
+      expect(decisions.map((e) => (e.data as { willRun: boolean; criterionId: string }))).toMatchObject([{ willRun: true, criterionId }]);
+      // Alertmanager repeating the same alert changes nothing and calls nothing.
+      expect((await post(alertmanagerRoute, token, payload(alert("firing")))).body).toMatchObject({ ignored: 1 });
+      expect(rollbacks()).toHaveLength(1);
+    });
+
+    it("records that a human must roll back when the rollout has no rollback action", async () => {
+      const { token, criterionId, rolloutId } = await activeRolloutWithBoundTrigger();
+      await getDb().criterion.update({ where: { id: criterionId }, data: { autoRollback: true } });
+      await post(alertmanagerRoute, token, payload(alert("firing", { fingerprint: "no-action" })));
+      const decisions = await getDb().rolloutEvent.findMany({ where: { rolloutId, type: "trigger.auto_rollback" } });
+      expect(decisions.map((e) => (e.data as { willRun: boolean }).willRun)).toEqual([false]);
+    });
   });
 });
 
