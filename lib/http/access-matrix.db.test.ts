@@ -41,6 +41,10 @@ import { POST as acceptInvitationRoute } from "@/app/api/v1/invitations/accept/r
 import { GET as listTokensRoute } from "@/app/api/v1/tokens/route";
 import { DELETE as revokeTokenRoute } from "@/app/api/v1/tokens/[id]/route";
 import { POST as changePasswordRoute } from "@/app/api/v1/me/password/route";
+import { POST as createChannelRoute } from "@/app/api/v1/rollouts/[id]/notification-channels/route";
+import { PUT as notificationSettingsRoute } from "@/app/api/v1/rollouts/[id]/notification-settings/route";
+import { POST as alertTokenRoute } from "@/app/api/v1/rollouts/[id]/alert-tokens/route";
+import { PUT as bindAlertRoute } from "@/app/api/v1/criteria/[id]/alert/route";
 import { generateToken, hashToken } from "@/lib/auth/secrets";
 import { endAuthSession } from "@/lib/domain/sessions";
 import { updateUser } from "@/lib/domain/users";
@@ -189,6 +193,10 @@ const OPERATIONS: Operation[] = [
   { name: "re-baseline from a rehearsal", stage: "rehearsed", handler: rebaselineRoute, params: (f) => ({ id: f.rehearsalId }), body: () => ({}), allowed: ["ADMIN", "COMMANDER"] },
   { name: "test a tile source", handler: testTileRoute, params: (f) => ({ id: f.rolloutId }), body: () => ({ key: "up", label: "Up", sourceKind: "SCRAPE", sourceUrl: `${target.url}/metrics`, query: "demo_traffic_percent" }), allowed: ["ADMIN"] },
   { name: "assign an item to a person", handler: patchItem, params: (f) => ({ id: f.itemId }), body: (f) => ({ ownerId: f.personId }), allowed: ["ADMIN", "COMMANDER", "ENGINEER"] },
+  { name: "add a notification channel", handler: createChannelRoute, params: (f) => ({ id: f.rolloutId }), body: () => ({ kind: "SLACK", name: "matrix", webhookUrl: `${target.url}/slack` }), allowed: ["ADMIN"] },
+  { name: "set reminders and stakeholder updates", handler: notificationSettingsRoute, params: (f) => ({ id: f.rolloutId }), body: () => ({ gateWaitMinutes: 15, reminderCadenceMinutes: 10, stakeholderUpdateMinutes: null }), allowed: ["ADMIN"] },
+  { name: "create an alert token", handler: alertTokenRoute, params: (f) => ({ id: f.rolloutId }), body: () => ({}), allowed: ["ADMIN"] },
+  { name: "bind a trigger to an alert", handler: bindAlertRoute, params: (f) => ({ id: f.criterionId }), body: () => ({ alertName: "HighErrorRate", labels: { service: "checkout" } }), allowed: ["ADMIN", "COMMANDER"] },
 ];
 
 // People, invitations, tokens and passwords (their own fixture: no rollout needed).
