@@ -143,7 +143,7 @@ test.describe("live gates", () => {
     // The rollback ran: the rollout is rolled back, and its phase is no longer evaluated. Exactly one decision and
     // one call (two evaluators racing on one firing are covered in lib/domain/evaluation.db.test.ts).
     await expect.poll(async () => (await state(adminApi, rolloutId)).rollout.status, { timeout: 20_000 }).toBe("ROLLED_BACK");
-    await expect(page.getByTestId("rollout-status")).toHaveText("rolled back");
+    await expect(page.getByTestId("rollout-status")).toHaveText("Rolled back");
     const decisions = (await events(adminApi, rolloutId)).filter((e) => e.type === "trigger.auto_rollback");
     expect(decisions).toHaveLength(1);
     expect(decisions[0]!.data).toMatchObject({ criterionId: trigger.id, willRun: true });

@@ -71,7 +71,7 @@ test("the commander signs the go-live gate, promotes canary to 50% and rolls bac
   await stakeholder.goto(statusUrl);
   await commander.page.goto(`/rollouts/${rollout.id}/signoff`);
   for (const page of [engineer.page, stakeholder, commander.page]) await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "live");
-  await expect(engineer.page.getByTestId("rollout-status")).toHaveText("draft");
+  await expect(engineer.page.getByTestId("rollout-status")).toHaveText("Not started");
   const c = commander.page;
 
   // Nothing can start before the go-live authorization.
@@ -128,7 +128,7 @@ test("the commander signs the go-live gate, promotes canary to 50% and rolls bac
   expect(target.state().trafficPercent).toBe(0);
 
   // Everyone sees it, without reloading.
-  await expect(engineer.page.getByTestId("rollout-status")).toHaveText("rolled back");
+  await expect(engineer.page.getByTestId("rollout-status")).toHaveText("Rolled back");
   await expect(engineer.page.locator('[data-kind="ROLLBACK"][data-status="SUCCEEDED"]')).toContainText("p99 over budget since the promotion");
   await expect(stakeholder.getByTestId("updates")).toContainText("Rolled back to the previous version");
   // Statuspage's words: the rollout is rolled back, and the incident is being monitored (no metrics here to recover).
