@@ -5,18 +5,11 @@ import { requirePageUser } from "@/lib/auth/page-session";
 import { can } from "@/lib/auth/permissions";
 import { listRollouts } from "@/lib/domain/rollouts";
 import { RehearsalBadge } from "@/components/rollouts/rehearsal-badge";
+import { ROLLOUT_STATUS, TONE_CLASSES } from "@/lib/domain/status";
 
 export const metadata: Metadata = { title: "Rollouts" };
 export const dynamic = "force-dynamic";
 
-const STATUS_STYLE: Record<string, string> = {
-  DRAFT: "bg-slate-200 text-slate-800",
-  ACTIVE: "bg-green-100 text-ok",
-  PAUSED: "bg-amber-100 text-warn",
-  COMPLETED: "bg-slate-800 text-white",
-  ROLLED_BACK: "bg-red-100 text-breach",
-  ABORTED: "bg-red-100 text-breach",
-};
 
 export default async function RolloutsPage({ searchParams }: { searchParams: Promise<{ archived?: string }> }) {
   const user = await requirePageUser("/rollouts");
@@ -75,7 +68,7 @@ export default async function RolloutsPage({ searchParams }: { searchParams: Pro
                       {r.progress.done}/{r.progress.total} checklist items
                     </div>
                   </div>
-                  <span className={`rounded px-2 py-0.5 text-xs font-semibold ${STATUS_STYLE[r.status] ?? ""}`}>{r.status}</span>
+                  <span className={`rounded px-2 py-0.5 text-xs font-semibold ${TONE_CLASSES[ROLLOUT_STATUS[r.status].tone].badge}`}>{ROLLOUT_STATUS[r.status].label}</span>
                   <Link href={`/rollouts/${r.id}/signoff`} className="text-sm text-slate-700 underline">
                     Sign-off
                   </Link>

@@ -8,21 +8,13 @@ import { ApiError, apiFetch } from "@/lib/api/client";
 import type { PhaseChange } from "@/lib/domain/phases";
 import { currentPhaseOf, nextPhaseOf, promotionBlockers, startBlockers, type Blocker } from "@/lib/domain/phase-rules";
 import type { RolloutState } from "@/lib/domain/rollouts";
+import { PHASE_STATUS, ROLLOUT_STATUS, TONE_CLASSES } from "@/lib/domain/status";
 
 // Start, promote, pause, resume, abort. The blockers shown are computed by the same pure rules the server
 // checks inside its transaction; the server has the last word (409 with its own list).
 
 type Command = "start" | "promote" | "pause" | "resume" | "abort";
 
-const PHASE_STYLE: Record<string, string> = {
-  PENDING: "border-slate-200 bg-white",
-  ACTIVE: "border-green-400 bg-green-50",
-  PAUSED: "border-amber-400 bg-amber-50",
-  PASSED: "border-slate-200 bg-slate-100 text-slate-600",
-  FAILED: "border-red-300 bg-red-50",
-  ROLLED_BACK: "border-red-300 bg-red-50",
-  SKIPPED: "border-slate-200 bg-slate-100 text-slate-500",
-};
 
 export function PhaseControl({ state, canControl, canOverride }: { state: RolloutState; canControl: boolean; canOverride: boolean }) {
   const rolloutId = state.rollout.id;
@@ -76,7 +68,7 @@ export function PhaseControl({ state, canControl, canOverride }: { state: Rollou
       <div className="mb-3 flex flex-wrap items-baseline gap-3">
         <h2 className="text-lg font-semibold">Phases</h2>
         <span className="text-sm text-slate-600" data-testid="phase-control-status">
-          {status.replace("_", " ").toLowerCase()}
+          {ROLLOUT_STATUS[status].label}
           {current ? ` · ${current.name} at ${current.trafficPercent}%` : ""}
         </span>
       </div>
@@ -84,12 +76,12 @@ export function PhaseControl({ state, canControl, canOverride }: { state: Rollou
         {state.phases.map((phase) => {
           const firing = phase.criteria.filter((c) => c.state === "FIRING").length;
           return (
-            <li key={phase.id} data-testid={`phase-${phase.id}`} data-status={phase.status} className={`min-w-28 flex-1 rounded border px-3 py-2 text-sm ${PHASE_STYLE[phase.status] ?? ""}`}>
+            <li key={phase.id} data-testid={`phase-${phase.id}`} data-status={phase.status} className={`min-w-28 flex-1 rounded border px-3 py-2 text-sm ${TONE_CLASSES[PHASE_STATUS[phase.status].tone].box}`}>
               <div className="font-semibold">
                 {phase.name} <span className="font-normal">{phase.trafficPercent}%</span>
               </div>
               <div className="text-xs">
-                {phase.status.replace("_", " ").toLowerCase()}
+                {PHASE_STATUS[phase.status].label}
                 {phase.verdict ? ` · ${phase.verdict}` : ""}
                 {firing ? <span className="font-semibold text-breach"> · {firing} trigger{firing > 1 ? "s" : ""} firing</span> : null}
               </div>

@@ -5,6 +5,7 @@ import type { CriterionView, PhaseView } from "@/lib/domain/selects";
 import type { PlanEditInput } from "@/lib/schemas/plan";
 import { ConfirmButton } from "./confirm-button";
 import { formNumber, formText, SelectField, SubmitButton, TextField } from "./form-fields";
+import { PHASE_STATUS } from "@/lib/domain/status";
 
 type Edit = (edit: PlanEditInput, label?: string) => void;
 
@@ -98,7 +99,7 @@ export function PhasesEditor({ phases, rollout, onEdit }: { phases: PhaseView[];
               <TextField label="Traffic %" name="trafficPercent" type="number" defaultValue={phase.trafficPercent} className="w-20" />
               <TextField label="Minimum minutes" name="minDurationMinutes" type="number" defaultValue={phase.minDurationMinutes} className="w-24" />
               <SubmitButton>Save</SubmitButton>
-              <span className="self-center text-xs">{phase.status}</span>
+              <span className="self-center text-xs">{PHASE_STATUS[phase.status].label}</span>
               <button type="button" aria-label={`Move ${phase.name} up`} disabled={index === 0 || why("move") !== null} title={why("move") ?? ""} className="self-center rounded border px-1 disabled:opacity-40" onClick={() => onEdit({ op: "phase.move", phaseId: phase.id, position: index - 1 })}>
                 ↑
               </button>

@@ -16,6 +16,7 @@ import { RolloutSettings } from "./rollout-settings";
 import { TilesEditor } from "./tiles-editor";
 import { UndoBar } from "./undo-bar";
 import { usePlanEdit } from "./use-plan-edit";
+import { ROLLOUT_STATUS, TONE_CLASSES } from "@/lib/domain/status";
 
 type Props = { initialState: RolloutState; canStructure: boolean; canConfigure: boolean; canRehearse: boolean };
 
@@ -37,7 +38,7 @@ export function PlanEditor({ initialState, canStructure, canConfigure, canRehear
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">Plan · {state.rollout.name}</h1>
         {state.rollout.isRehearsal ? <RehearsalBadge /> : null}
-        <span className="rounded bg-slate-200 px-2 py-0.5 text-xs font-semibold">{state.rollout.status}</span>
+        <span className={`rounded px-2 py-0.5 text-xs font-semibold ${TONE_CLASSES[ROLLOUT_STATUS[state.rollout.status].tone].badge}`}>{ROLLOUT_STATUS[state.rollout.status].label}</span>
         <div className="flex-1" />
         <Link href={`/rollouts/${rolloutId}`} className="text-sm underline">
           War room (checklist)

@@ -136,7 +136,7 @@ test("the commander signs the go-live gate, promotes canary to 50% and rolls bac
   await expect(stakeholder.getByTestId("status-summary")).toHaveText("Rolled back to the previous version; watching the service recover");
   await expect(stakeholder.getByTestId("current-phase")).toHaveText("Rolled back in Half");
   await expect(stakeholder.getByTestId("next-step")).toHaveText("None: the rollout has ended");
-  await expect(c.getByTestId("phase-control-status")).toContainText("rolled back");
+  await expect(c.getByTestId("phase-control-status")).toContainText("Rolled back");
 
   // One call per step reached the target, each with its idempotency key and the secret header.
   const calls = target.adminCalls().slice(callsBefore);
