@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { apiFetch } from "@/lib/api/client";
 import { actionKeys } from "@/lib/api/keys";
-import type { ActionConfigView } from "@/lib/domain/actions";
+import type { ActionConfigView } from "@/lib/domain/action-configs";
 import type { CreateActionInput } from "@/lib/schemas/actions";
 
 // ADMIN: the rollout's actions as configured. Secret header values never come back from the server (••••);

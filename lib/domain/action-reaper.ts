@@ -2,7 +2,7 @@ import "server-only";
 import { SYSTEM_ACTOR } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
 import { CALL_ATTEMPTS, CALL_BACKOFF_MS } from "@/lib/actions/call-target";
-import { runSummary } from "./actions";
+import { runSummary } from "./action-runs";
 import { changeRollout } from "./events";
 import { jsonify } from "./json";
 import { actionRunDetailSelect } from "./selects";

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { createActionSchema } from "@/lib/schemas/actions";
 import { makeRollout, makeUser } from "@/test/factories";
-import { approveActionRun, createAction, requestActionRun } from "./actions";
+import { createAction } from "./action-configs";
+import { approveActionRun, requestActionRun } from "./action-runs";
 import type * as Events from "./events";
 
 // Two races of a run against the database, each forced to happen rather than hoped for:

@@ -1,80 +1,31 @@
 import "server-only";
-import { appMetrics } from "@/lib/observability/metrics";
 import { createHash, randomUUID } from "node:crypto";
+import { appMetrics } from "@/lib/observability/metrics";
 import { getDb, type DbTx } from "@/lib/db/client";
-import type { Prisma } from "@/lib/db/generated/client";
 import { actorOf, SYSTEM_ACTOR, type Actor, type UserPrincipal } from "@/lib/auth/principal";
 import { can, canRunAction } from "@/lib/auth/permissions";
 import { callTarget, checkReachable, type Reachability } from "@/lib/actions/call-target";
-import { actionConfigIssues, buildRequest, MASK, secretFragments, type HeaderEntry, type OutboundRequest } from "@/lib/actions/request";
-import { decryptSecret, encryptSecret, SecretKeyError } from "@/lib/actions/secret-box";
-import { outboundUrlProblem } from "@/lib/net/outbound-policy";
-import type {
-  ActionHeaderInput,
-  ActionParams,
-  createActionSchema,
-  DryRunActionInput,
-  RejectActionRunInput,
-  RunActionInput,
-  UpdateActionInput,
-} from "@/lib/schemas/actions";
-import type { z } from "zod";
-import { badRequest, conflict, DomainError, forbidden, notFound } from "./errors";
+import { buildRequest, secretFragments, type OutboundRequest } from "@/lib/actions/request";
+import type { ActionParams, DryRunActionInput, RejectActionRunInput, RunActionInput } from "@/lib/schemas/actions";
+import { actionConfigSelect, findFirstAction, loadAction, type ActionRow } from "./action-configs";
+import { decryptHeaders } from "./action-secret-headers";
+import { conflict, DomainError, forbidden, notFound } from "./errors";
 import { changeRollout } from "./events";
-import { jsonify } from "./json";
-import { actionRunDetailSelect, actionRunSelect, type actionSummarySelect, phaseSelect, rolloutSummarySelect, type ActionRunDetailView, type ActionRunView, type ActionSummary } from "./selects";
+import { canonicalJson, jsonify } from "./json";
+import { actionRunDetailSelect, actionRunSelect, phaseSelect, rolloutSummarySelect, type ActionRunDetailView, type ActionRunView } from "./selects";
 
-// Actions: the runbook's emergency curl commands as configured, recorded, one-click steps.
+// Action runs: running a configured action (action-configs.ts), with the two-person rule's approvals.
 //
 // Running one is two transactions around one outbound call, never a call inside a transaction:
 //   1. changeRollout: the run is recorded (RUNNING, or PENDING_APPROVAL under the two-person rule) with the
 //      request as sent, secrets masked, and an `action.run.started` / `.requested` event;
 //   2. the target is called (timeout, bounded retries, Idempotency-Key), outside any transaction;
 //   3. changeRollout: the outcome and an `action.run.finished` event (a successful ROLLBACK also marks the
-//      rollout and its running phase ROLLED_BACK).
-// The same Idempotency-Key for the same action returns the existing run (ActionRun's unique key), so a retried
-// request never calls the target twice. Secret header values are encrypted at rest, decrypted only to build
-// the outbound request, and never returned, stored in a run, put in an event or logged.
-
-const actionConfigSelect = {
-  id: true,
-  rolloutId: true,
-  kind: true,
-  name: true,
-  method: true,
-  url: true,
-  headers: true,
-  secretHeaders: true,
-  bodyTemplate: true,
-  allowedRoles: true,
-  requiresSecondApprover: true,
-  approvalWindowMinutes: true,
-  timeoutMs: true,
-  targetIdempotent: true,
-  createdAt: true,
-  updatedAt: true,
-  deletedAt: true,
-} satisfies Prisma.ActionSelect;
-type ActionRow = Prisma.ActionGetPayload<{ select: typeof actionConfigSelect }>;
-
-/** An action as its configuration page shows it: secret header values are always MASK. */
-export type ActionConfigView = {
-  id: string;
-  rolloutId: string;
-  kind: ActionRow["kind"];
-  name: string;
-  method: ActionRow["method"];
-  url: string;
-  headers: { name: string; value: string; secret: boolean }[];
-  bodyTemplate: string | null;
-  allowedRoles: ActionRow["allowedRoles"];
-  requiresSecondApprover: boolean;
-  approvalWindowMinutes: number;
-  timeoutMs: number;
-  targetIdempotent: boolean;
-  createdAt: string;
-  updatedAt: string;
-};
+//      rollout and its running phase ROLLED_BACK), recorded once: it finds the run still RUNNING or records
+//      nothing (a retry after a lost commit reply, a run the reaper marked INTERRUPTED: action-reaper.ts).
+// The same Idempotency-Key for the same action and requester returns the existing run (ActionRun's unique key),
+// so a retried request never calls the target twice. Secret header values (action-secret-headers.ts) are
+// decrypted only to build the outbound request.
 
 export type ActionRunResult = { run: ActionRunDetailView; replayed: boolean };
 export type DryRunResult = { request: OutboundRequest; reachability: Reachability; needsApproval: boolean };
@@ -82,227 +33,12 @@ export type DryRunResult = { request: OutboundRequest; reachability: Reachabilit
 type Requester = { actor: Actor; userId: string | null; system: boolean };
 const requesterOf = (principal: UserPrincipal): Requester => ({ actor: actorOf(principal), userId: principal.userId, system: false });
 
-// ---------------------------------------------------------------------------------------------------------
-// Secret headers: stored as a JSON object of header name → AES-256-GCM ciphertext of the value, so the names
-// are readable (for the masked view) without the key, and each value is bound to its header name.
-
-const secretPurpose = (name: string) => `warroom:action-header:${name.toLowerCase()}`;
-
-function storedSecrets(raw: string | null): Record<string, string> {
-  if (!raw) return {};
-  const parsed = JSON.parse(raw) as unknown;
-  return parsed && typeof parsed === "object" ? (parsed as Record<string, string>) : {};
-}
-
-function plainHeaders(json: unknown): Record<string, string> {
-  return json && typeof json === "object" && !Array.isArray(json) ? (json as Record<string, string>) : {};
-}
-
-function toConfigView(row: ActionRow): ActionConfigView {
-  return {
-    id: row.id,
-    rolloutId: row.rolloutId,
-    kind: row.kind,
-    name: row.name,
-    method: row.method,
-    url: row.url,
-    headers: [
-      ...Object.entries(plainHeaders(row.headers)).map(([name, value]) => ({ name, value, secret: false })),
-      ...Object.keys(storedSecrets(row.secretHeaders)).map((name) => ({ name, value: MASK, secret: true })),
-    ],
-    bodyTemplate: row.bodyTemplate,
-    allowedRoles: row.allowedRoles,
-    requiresSecondApprover: row.requiresSecondApprover,
-    approvalWindowMinutes: row.approvalWindowMinutes,
-    timeoutMs: row.timeoutMs,
-    targetIdempotent: row.targetIdempotent,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
-}
-
-/**
- * The headers to store: a secret header given without a value keeps the value stored under its name, unless
- * the secrets are not to be kept (the URL moved to another host: they were meant for the old one).
- */
-function headersToStore(existing: ActionRow | null, input: ActionHeaderInput[], keepSecrets = true) {
-  const previous = new Map(keepSecrets ? Object.entries(storedSecrets(existing?.secretHeaders ?? null)).map(([name, value]) => [name.toLowerCase(), value]) : []);
-  const headers: Record<string, string> = {};
-  const secrets: Record<string, string> = {};
-  input.forEach((header, i) => {
-    if (header.value === undefined) {
-      const kept = header.secret ? previous.get(header.name.toLowerCase()) : undefined;
-      if (kept === undefined) {
-        const why = keepSecrets ? "is required" : "is required again: the URL's host changed, and secrets are not sent to a new host unless re-entered";
-        throw badRequest(`A header value is missing: headers.${i}.value ${why}`, { [`headers.${i}.value`]: [why] });
-      }
-      secrets[header.name] = kept;
-    } else if (header.secret) {
-      secrets[header.name] = encryptSecret(header.value, secretPurpose(header.name));
-    } else {
-      headers[header.name] = header.value;
-    }
-  });
-  return { headers, secretHeaders: Object.keys(secrets).length ? JSON.stringify(secrets) : null };
-}
-
-/** Every header with its real value, for the outbound request only. */
-function decryptHeaders(action: ActionRow): HeaderEntry[] {
-  try {
-    return [
-      ...Object.entries(plainHeaders(action.headers)).map(([name, value]) => ({ name, value, secret: false })),
-      ...Object.entries(storedSecrets(action.secretHeaders)).map(([name, value]) => ({ name, value: decryptSecret(value, secretPurpose(name)), secret: true })),
-    ];
-  } catch (error) {
-    if (error instanceof SecretKeyError) {
-      throw conflict(`The secret headers of "${action.name}" cannot be decrypted with this server's key; an admin must enter them again`);
-    }
-    throw error;
-  }
-}
-
-function assertConfigValid(config: { kind: string; method: string; url: string; bodyTemplate: string | null; headers: { name: string; secret: boolean; value?: string }[] }) {
-  const fields = actionConfigIssues(config);
-  // The outbound policy (lib/net/outbound-policy.ts) is applied again at call time, after DNS.
-  const problem = outboundUrlProblem(config.url);
-  if (problem) fields.url = [`is not allowed: ${problem}`];
-  const names = Object.keys(fields);
-  if (names.length) throw badRequest(`Invalid ${names.join(", ")}: ${fields[names[0]!]![0]}`, fields);
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Configuration (ADMIN)
-
-async function loadAction(actionId: string, tx: DbTx = getDb()): Promise<ActionRow> {
-  const action = await tx.action.findUnique({ where: { id: actionId }, select: actionConfigSelect });
-  if (!action || action.deletedAt) throw notFound("Action");
-  return action;
-}
-
-function summaryOf(row: ActionSummary): ActionSummary {
-  const { id, kind, name, allowedRoles, requiresSecondApprover, approvalWindowMinutes } = row;
-  return { id, kind, name, allowedRoles, requiresSecondApprover, approvalWindowMinutes } satisfies Record<keyof typeof actionSummarySelect, unknown>;
-}
-
-export async function listActionConfigs(principal: UserPrincipal, rolloutId: string): Promise<ActionConfigView[]> {
-  if (!can(principal.role, "action.configure")) throw forbidden("Only an admin can see action configuration");
-  const rollout = await getDb().rollout.findUnique({ where: { id: rolloutId }, select: { id: true } });
-  if (!rollout) throw notFound("Rollout");
-  const rows = await getDb().action.findMany({ where: { rolloutId, deletedAt: null }, select: actionConfigSelect, orderBy: { createdAt: "asc" } });
-  return rows.map(toConfigView);
-}
-
-export async function getActionConfig(principal: UserPrincipal, actionId: string): Promise<ActionConfigView> {
-  if (!can(principal.role, "action.configure")) throw forbidden("Only an admin can see action configuration");
-  return toConfigView(await loadAction(actionId));
-}
-
-type CreateActionData = z.output<typeof createActionSchema>;
-
-export async function createAction(principal: UserPrincipal, rolloutId: string, input: CreateActionData): Promise<ActionConfigView> {
-  if (!can(principal.role, "action.configure")) throw forbidden("Only an admin can configure actions");
-  return insertAction(actorOf(principal), rolloutId, input);
-}
-
-/** The demo seed's actions, recorded as War Room's own change. */
-export function createSeedAction(rolloutId: string, input: CreateActionData): Promise<ActionConfigView> {
-  return insertAction(SYSTEM_ACTOR, rolloutId, input);
-}
-
-async function insertAction(actor: Actor, rolloutId: string, input: CreateActionData): Promise<ActionConfigView> {
-  assertConfigValid(input);
-  const stored = headersToStore(null, input.headers);
-  const { result } = await changeRollout(rolloutId, actor, async (tx, record) => {
-    const row = await tx.action.create({
-      data: {
-        rolloutId,
-        kind: input.kind,
-        name: input.name,
-        method: input.method,
-        url: input.url,
-        headers: stored.headers,
-        secretHeaders: stored.secretHeaders,
-        bodyTemplate: input.bodyTemplate,
-        allowedRoles: input.allowedRoles,
-        requiresSecondApprover: input.requiresSecondApprover,
-        approvalWindowMinutes: input.approvalWindowMinutes,
-        timeoutMs: input.timeoutMs,
-        targetIdempotent: input.targetIdempotent,
-      },
-      select: actionConfigSelect,
-    });
-    await record("action.created", { action: summaryOf(row) });
-    return toConfigView(row);
-  });
-  return result;
-}
-
-export async function updateAction(principal: UserPrincipal, actionId: string, input: UpdateActionInput): Promise<ActionConfigView> {
-  if (!can(principal.role, "action.configure")) throw forbidden("Only an admin can configure actions");
-  const current = await loadAction(actionId);
-  const view = toConfigView(current);
-  assertConfigValid({
-    kind: input.kind ?? current.kind,
-    method: input.method ?? current.method,
-    url: input.url ?? current.url,
-    bodyTemplate: input.bodyTemplate !== undefined ? input.bodyTemplate : current.bodyTemplate,
-    headers: input.headers ?? view.headers,
-  });
-  const { result } = await changeRollout(current.rolloutId, actorOf(principal), async (tx, record) => {
-    // Re-read under the rollout lock: secrets kept by name must be the ones stored now.
-    const locked = await loadAction(actionId, tx);
-    // Secret headers belong to the host they were entered for: a new host needs them entered again.
-    const hostChanged = input.url !== undefined && new URL(input.url).origin !== new URL(locked.url).origin;
-    if (hostChanged && !input.headers && locked.secretHeaders) {
-      throw badRequest("The URL's host changed: give the headers again, with the secret values, or they would go to the new host", {
-        headers: ["are required with their secret values when the URL's host changes"],
-      });
-    }
-    const stored = input.headers ? headersToStore(locked, input.headers, !hostChanged) : undefined;
-    const { headers: _headers, ...fields } = input;
-    const row = await tx.action.update({
-      where: { id: actionId },
-      data: { ...fields, ...(stored ? { headers: stored.headers, secretHeaders: stored.secretHeaders } : {}) },
-      select: actionConfigSelect,
-    });
-    await record("action.updated", { action: summaryOf(row) });
-    return toConfigView(row);
-  });
-  return result;
-}
-
-/** Hides the action and stops it from running; its runs stay on record. */
-export async function deleteAction(principal: UserPrincipal, actionId: string): Promise<void> {
-  if (!can(principal.role, "action.configure")) throw forbidden("Only an admin can configure actions");
-  const current = await loadAction(actionId);
-  await changeRollout(current.rolloutId, actorOf(principal), async (tx, record) => {
-    await loadAction(actionId, tx);
-    await tx.action.update({ where: { id: actionId }, data: { deletedAt: new Date() } });
-    await record("action.deleted", { actionId, name: current.name });
-  });
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Running
-
 function assertMayRun(principal: UserPrincipal, action: ActionRow) {
   if (!can(principal.role, "action.run")) throw forbidden(`Your role (${principal.role}) cannot run actions`);
   if (!canRunAction(principal.role, action)) throw forbidden(`"${action.name}" can be run by ${action.allowedRoles.join(", ")} only`);
 }
 
 export const runSummary = ({ request: _request, responseExcerpt: _excerpt, ...summary }: ActionRunDetailView): ActionRunView => summary;
-
-/** Sorted keys: Postgres jsonb does not keep key order, so compare stored JSON in this form. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value && typeof value === "object") {
-    return `{${Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
 
 /** Runs an action as the caller: 201 with the finished run, or the existing run for a repeated Idempotency-Key. */
 export async function requestActionRun(principal: UserPrincipal, actionId: string, input: RunActionInput): Promise<ActionRunResult> {
@@ -325,7 +61,7 @@ async function startRun(action: ActionRow, requester: Requester, run: { reason: 
     if (existing) {
       // A key is the requester's own: someone else's replay must not get (or learn of) their run.
       if ((existing.requestedBy?.id ?? null) !== requester.userId) throw conflict("This Idempotency-Key was already used by someone else for this action; use a new one");
-      if (existing.reason !== run.reason || canonical(existing.params) !== canonical(run.params)) {
+      if (existing.reason !== run.reason || canonicalJson(existing.params) !== canonicalJson(run.params)) {
         throw conflict("This Idempotency-Key was already used for a different request to this action", { run: jsonify(existing) });
       }
       if (existing.status !== "INTERRUPTED") return { run: existing, replayed: true };
@@ -465,7 +201,7 @@ export async function approveActionRun(principal: UserPrincipal, runId: string):
     }
     const params = (run.params ?? {}) as ActionParams;
     const rendered = buildRequest(action, headers, { percentage: params.percentage, reason: run.reason }, run.idempotencyKey);
-    if (canonical(rendered.shown) !== canonical(run.request)) {
+    if (canonicalJson(rendered.shown) !== canonicalJson(run.request)) {
       throw conflict("The action was reconfigured after this run was requested; request it again", { run });
     }
     const approved = jsonify(
@@ -535,7 +271,7 @@ export async function listActionRuns(principal: UserPrincipal, rolloutId: string
 
 /** The action a promotion uses to move traffic: the rollout's first SET_TRAFFIC action, if any. */
 export async function findTrafficAction(rolloutId: string): Promise<ActionRow | null> {
-  return getDb().action.findFirst({ where: { rolloutId, kind: "SET_TRAFFIC", deletedAt: null }, select: actionConfigSelect, orderBy: { createdAt: "asc" } });
+  return findFirstAction(rolloutId, "SET_TRAFFIC");
 }
 
 export function assertMayRunTrafficAction(principal: UserPrincipal, action: ActionRow) {
@@ -605,11 +341,7 @@ export function automaticRollbackKey(rolloutId: string, reason: string): string 
  * rollback action.
  */
 export async function runAutomaticRollback(rolloutId: string, reason: string): Promise<ActionRunDetailView | null> {
-  const action = await getDb().action.findFirst({
-    where: { rolloutId, kind: "ROLLBACK", deletedAt: null },
-    select: actionConfigSelect,
-    orderBy: { createdAt: "asc" },
-  });
+  const action = await findFirstAction(rolloutId, "ROLLBACK");
   if (!action) return null;
   const { run } = await startRun(action, { actor: SYSTEM_ACTOR, userId: null, system: true }, { reason, params: {}, idempotencyKey: automaticRollbackKey(rolloutId, reason) });
   return run;
