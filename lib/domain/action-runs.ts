@@ -2,12 +2,13 @@ import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import { appMetrics } from "@/lib/observability/metrics";
 import { getDb, type DbTx } from "@/lib/db/client";
-import { actorOf, SYSTEM_ACTOR, type Actor, type UserPrincipal } from "@/lib/auth/principal";
+import { actorOf, type Actor, type UserPrincipal } from "@/lib/auth/principal";
 import { can, canRunAction } from "@/lib/auth/permissions";
 import { callTarget, checkReachable, type Reachability } from "@/lib/actions/call-target";
 import { buildRequest, secretFragments, type OutboundRequest } from "@/lib/actions/request";
 import type { ActionParams, DryRunActionInput, RejectActionRunInput, RunActionInput } from "@/lib/schemas/actions";
 import { actionConfigSelect, findFirstAction, loadAction, type ActionRow } from "./action-configs";
+import { requesterRecord, type Requester } from "./action-requester";
 import { decryptHeaders } from "./action-secret-headers";
 import { conflict, DomainError, forbidden, notFound } from "./errors";
 import { changeRollout } from "./events";
@@ -30,8 +31,6 @@ import { actionRunDetailSelect, actionRunSelect, phaseSelect, rolloutSummarySele
 export type ActionRunResult = { run: ActionRunDetailView; replayed: boolean };
 export type DryRunResult = { request: OutboundRequest; reachability: Reachability; needsApproval: boolean };
 
-type Requester = { actor: Actor; userId: string | null; system: boolean };
-const requesterOf = (principal: UserPrincipal): Requester => ({ actor: actorOf(principal), userId: principal.userId, system: false });
 
 function assertMayRun(principal: UserPrincipal, action: ActionRow) {
   if (!can(principal.role, "action.run")) throw forbidden(`Your role (${principal.role}) cannot run actions`);
@@ -44,23 +43,24 @@ export const runSummary = ({ request: _request, responseExcerpt: _excerpt, ...su
 export async function requestActionRun(principal: UserPrincipal, actionId: string, input: RunActionInput): Promise<ActionRunResult> {
   const action = await loadAction(actionId);
   assertMayRun(principal, action);
-  return startRun(action, requesterOf(principal), { reason: input.reason, params: input.params, idempotencyKey: input.idempotencyKey ?? randomUUID() });
+  return startRun(action, principal, { reason: input.reason, params: input.params, idempotencyKey: input.idempotencyKey ?? randomUUID() });
 }
 
 async function startRun(action: ActionRow, requester: Requester, run: { reason: string; params: ActionParams; idempotencyKey: string }): Promise<ActionRunResult> {
   const headers = decryptHeaders(action);
   // Renders (and so validates the params) before anything is recorded: a 400 leaves no trace.
   const rendered = buildRequest(action, headers, { percentage: run.params.percentage, reason: run.reason }, run.idempotencyKey);
-  const needsApproval = action.requiresSecondApprover && !requester.system;
+  const who = requesterRecord(requester);
+  const needsApproval = action.requiresSecondApprover && who.twoPersonRule;
 
-  const { result } = await changeRollout(action.rolloutId, requester.actor, async (tx, record) => {
+  const { result } = await changeRollout(action.rolloutId, who.actor, async (tx, record) => {
     const existing = await tx.actionRun.findUnique({
       where: { actionId_idempotencyKey: { actionId: action.id, idempotencyKey: run.idempotencyKey } },
       select: actionRunDetailSelect,
     });
     if (existing) {
       // A key is the requester's own: someone else's replay must not get (or learn of) their run.
-      if ((existing.requestedBy?.id ?? null) !== requester.userId) throw conflict("This Idempotency-Key was already used by someone else for this action; use a new one");
+      if ((existing.requestedBy?.id ?? null) !== who.userId) throw conflict("This Idempotency-Key was already used by someone else for this action; use a new one");
       if (existing.reason !== run.reason || canonicalJson(existing.params) !== canonicalJson(run.params)) {
         throw conflict("This Idempotency-Key was already used for a different request to this action", { run: jsonify(existing) });
       }
@@ -78,7 +78,7 @@ async function startRun(action: ActionRow, requester: Requester, run: { reason: 
         data: {
           actionId: action.id,
           rolloutId: action.rolloutId,
-          requestedById: requester.userId,
+          requestedById: who.userId,
           status: "DRY_RUN",
           reason: run.reason,
           params: run.params,
@@ -97,7 +97,7 @@ async function startRun(action: ActionRow, requester: Requester, run: { reason: 
       data: {
         actionId: action.id,
         rolloutId: action.rolloutId,
-        requestedById: requester.userId,
+        requestedById: who.userId,
         status: needsApproval ? "PENDING_APPROVAL" : "RUNNING",
         reason: run.reason,
         params: run.params,
@@ -116,7 +116,7 @@ async function startRun(action: ActionRow, requester: Requester, run: { reason: 
 
   const recorded = jsonify(result.run);
   if (result.replayed || recorded.status !== "RUNNING") return { run: recorded, replayed: result.replayed };
-  return { run: await executeRun(action, recorded.id, requester.actor, rendered.real, secretFragments(headers)), replayed: false };
+  return { run: await executeRun(action, recorded.id, who.actor, rendered.real, secretFragments(headers)), replayed: false };
 }
 
 /** Calls the target (outside any transaction) and records the outcome. */
@@ -289,23 +289,24 @@ export function assertMayRunTrafficAction(principal: UserPrincipal, action: Acti
 export async function runTrafficActionForPhase(principal: UserPrincipal, action: ActionRow, phase: { id: string; name: string; trafficPercent: number }, reason: string) {
   const run = { reason, params: { percentage: phase.trafficPercent }, idempotencyKey: `phase:${phase.id}` };
   try {
-    return (await startRun(action, requesterOf(principal), run)).run;
+    return (await startRun(action, principal, run)).run;
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    return recordUnpreparedRun(action, requesterOf(principal), run, error);
+    return recordUnpreparedRun(action, principal, run, error);
   }
 }
 
 /** A run that could not be prepared, recorded as FAILED (with a key of its own) so the room sees why. */
 async function recordUnpreparedRun(action: ActionRow, requester: Requester, run: { reason: string; params: ActionParams; idempotencyKey: string }, error: DomainError) {
-  const { result } = await changeRollout(action.rolloutId, requester.actor, async (tx, record) => {
+  const who = requesterRecord(requester);
+  const { result } = await changeRollout(action.rolloutId, who.actor, async (tx, record) => {
     const now = new Date();
     const failed = jsonify(
       await tx.actionRun.create({
         data: {
           actionId: action.id,
           rolloutId: action.rolloutId,
-          requestedById: requester.userId,
+          requestedById: who.userId,
           status: "FAILED",
           reason: run.reason,
           params: run.params,
@@ -343,6 +344,6 @@ export function automaticRollbackKey(rolloutId: string, reason: string): string 
 export async function runAutomaticRollback(rolloutId: string, reason: string): Promise<ActionRunDetailView | null> {
   const action = await findFirstAction(rolloutId, "ROLLBACK");
   if (!action) return null;
-  const { run } = await startRun(action, { actor: SYSTEM_ACTOR, userId: null, system: true }, { reason, params: {}, idempotencyKey: automaticRollbackKey(rolloutId, reason) });
+  const { run } = await startRun(action, { kind: "system", reason: "auto-rollback" }, { reason, params: {}, idempotencyKey: automaticRollbackKey(rolloutId, reason) });
   return run;
 }
