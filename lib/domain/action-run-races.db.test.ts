@@ -1,9 +1,8 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { createActionSchema } from "@/lib/schemas/actions";
 import { makeRollout, makeUser } from "@/test/factories";
+import { startReceiver, type Receiver } from "@/test/receivers";
 import { createAction } from "./action-configs";
 import { approveActionRun, requestActionRun } from "./action-runs";
 import type * as Events from "./events";
@@ -29,23 +28,14 @@ vi.mock("./events", async (importOriginal) => {
   return { ...real, changeRollout };
 });
 
-let target: Server;
-let targetUrl: string;
-let calls = 0;
+let target: Receiver;
+const calls = () => target.all.length;
 
 beforeAll(async () => {
-  target = createServer((req, res) => {
-    calls++;
-    req.resume();
-    res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
-  });
-  await new Promise<void>((resolve) => target.listen(0, "127.0.0.1", resolve));
-  targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
+  target = await startReceiver();
+  target.answer(() => ({ status: 200, headers: { "content-type": "application/json" }, body: '{"ok":true}' }));
 });
-afterAll(async () => {
-  target.closeAllConnections();
-  await new Promise((resolve) => target.close(resolve));
-});
+afterAll(() => target.stop());
 
 async function rollback(extra: Record<string, unknown> = {}) {
   const admin = await makeUser("ADMIN");
@@ -53,7 +43,7 @@ async function rollback(extra: Record<string, unknown> = {}) {
   const action = await createAction(
     admin.principal,
     rollout.id,
-    createActionSchema.parse({ kind: "ROLLBACK", name: "Rollback", url: `${targetUrl}/rollback`, allowedRoles: ["COMMANDER"], ...extra }),
+    createActionSchema.parse({ kind: "ROLLBACK", name: "Rollback", url: `${target.url}/rollback`, allowedRoles: ["COMMANDER"], ...extra }),
   );
   return { rollout, action };
 }
@@ -76,7 +66,7 @@ describe("an action deleted while its run waits for approval", () => {
     const [commander, deputy] = await Promise.all([makeUser("COMMANDER"), makeUser("COMMANDER")]);
     const { run } = await requestActionRun(commander.principal, action.id, { reason: "needs two", params: {} });
     expect(run.status).toBe("PENDING_APPROVAL");
-    const callsBefore = calls;
+    const callsBefore = calls();
 
     // A second connection deletes the action under the rollout's lock and holds the transaction open: the
     // approval reads the action as not deleted (the delete is not committed), then waits for the lock. Only
@@ -106,7 +96,7 @@ describe("an action deleted while its run waits for approval", () => {
 
     const outcome = await approving;
     expect(outcome).toMatchObject({ ok: false, error: { status: 409, message: expect.stringContaining("deleted") } });
-    expect(calls).toBe(callsBefore);
+    expect(calls()).toBe(callsBefore);
     expect(await getDb().actionRun.findUniqueOrThrow({ where: { id: run.id }, select: { status: true, approvedById: true } })).toEqual({
       status: "PENDING_APPROVAL",
       approvedById: null,
@@ -119,12 +109,12 @@ describe("recording a run's outcome when the commit's reply is lost", () => {
   it("records action.run.finished once: the retry finds the run finished and appends nothing", async () => {
     const { rollout, action } = await rollback();
     const commander = await makeUser("COMMANDER");
-    const callsBefore = calls;
+    const callsBefore = calls();
     loseNextReplyOf = "action.run.finished";
     const { run } = await requestActionRun(commander.principal, action.id, { reason: "reply lost", params: {} });
     expect(loseNextReplyOf).toBeNull(); // the reply was lost once, so recording the outcome was retried
     expect(run).toMatchObject({ status: "SUCCEEDED", responseStatus: 200 });
-    expect(calls - callsBefore).toBe(1);
+    expect(calls() - callsBefore).toBe(1);
     const types = await eventTypes(rollout.id);
     expect(types.filter((t) => t === "action.run.finished")).toHaveLength(1);
     expect(types.filter((t) => t.startsWith("action.run."))).toEqual(["action.run.started", "action.run.finished"]);

@@ -2,6 +2,8 @@ import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import { appMetrics } from "@/lib/observability/metrics";
 import { getDb, type DbTx } from "@/lib/db/client";
+import type { ActionRunStatus } from "@/lib/db/generated/enums";
+import type { Prisma } from "@/lib/db/generated/client";
 import { actorOf, type Actor, type UserPrincipal } from "@/lib/auth/principal";
 import { can, canRunAction } from "@/lib/auth/permissions";
 import { callTarget, checkReachable, type Reachability } from "@/lib/actions/call-target";
@@ -11,9 +13,9 @@ import { actionConfigSelect, findFirstAction, loadAction, type ActionRow } from 
 import { requesterRecord, type Requester } from "./action-requester";
 import { decryptHeaders } from "./action-secret-headers";
 import { conflict, DomainError, forbidden, notFound } from "./errors";
-import { changeRollout } from "./events";
+import { changeRollout, type RecordEvent } from "./events";
 import { canonicalJson, jsonify } from "./json";
-import { actionRunDetailSelect, actionRunSelect, phaseSelect, rolloutSummarySelect, type ActionRunDetailView, type ActionRunView } from "./selects";
+import { actionRunDetailSelect, actionRunSelect, phaseSelect, rolloutSummarySelect, type ActionRunDetailView, type ActionRunView, type PhaseView, type RolloutSummary } from "./selects";
 
 // Action runs: running a configured action (action-configs.ts), with the two-person rule's approvals.
 //
@@ -39,6 +41,34 @@ function assertMayRun(principal: UserPrincipal, action: ActionRow) {
 
 export const runSummary = ({ request: _request, responseExcerpt: _excerpt, ...summary }: ActionRunDetailView): ActionRunView => summary;
 
+/** The events that say a run changed status; each carries the run's summary (and a rollback's rollout and phases). */
+type RunEventType = "action.run.approved" | "action.run.finished" | "action.run.rejected" | "action.run.expired" | "action.run.interrupted";
+
+/**
+ * Moves a run out of status `from`, inside a change, and records the event that says so: a conditional update,
+ * so a run no longer in `from` (finished meanwhile, interrupted by the reaper, recorded already by an attempt whose
+ * commit reply was lost) is left as it is and no event is appended. `alongside` runs after the update, only when
+ * the run moved, and adds its result to the event. Returns the moved run, or null when it was not in `from`.
+ */
+export async function moveRun(
+  tx: DbTx,
+  record: RecordEvent,
+  runId: string,
+  from: ActionRunStatus,
+  to: { data: Prisma.ActionRunUncheckedUpdateManyInput; event: RunEventType; alongside?: () => Promise<{ rollout: RolloutSummary; phases: PhaseView[] } | null> },
+): Promise<ActionRunDetailView | null> {
+  const { count } = await tx.actionRun.updateMany({ where: { id: runId, status: from }, data: to.data });
+  if (count === 0) return null;
+  const moved = jsonify(await tx.actionRun.findUniqueOrThrow({ where: { id: runId }, select: actionRunDetailSelect }));
+  const also = to.alongside ? await to.alongside() : null;
+  await record(to.event, { run: runSummary(moved), ...(also ?? {}) });
+  return moved;
+}
+
+/** The conflict of approving or rejecting a run that is no longer waiting for approval. */
+const notWaitingForApproval = (status: ActionRunStatus, run?: ActionRunDetailView) =>
+  conflict(`This run is ${status.toLowerCase().replace("_", " ")}, not waiting for approval`, run ? { run } : undefined);
+
 /** Runs an action as the caller: 201 with the finished run, or the existing run for a repeated Idempotency-Key. */
 export async function requestActionRun(principal: UserPrincipal, actionId: string, input: RunActionInput): Promise<ActionRunResult> {
   const action = await loadAction(actionId);
@@ -46,7 +76,20 @@ export async function requestActionRun(principal: UserPrincipal, actionId: strin
   return startRun(action, principal, { reason: input.reason, params: input.params, idempotencyKey: input.idempotencyKey ?? randomUUID() });
 }
 
-async function startRun(action: ActionRow, requester: Requester, run: { reason: string; params: ActionParams; idempotencyKey: string }): Promise<ActionRunResult> {
+/** What a run is asked to do: its reason and parameters, under an idempotency key. */
+type RunRequest = { reason: string; params: ActionParams; idempotencyKey: string };
+
+/** The fields every new run row starts with. */
+const newRunRow = (action: ActionRow, requestedById: string | null, run: RunRequest, now: Date) => ({
+  actionId: action.id,
+  rolloutId: action.rolloutId,
+  requestedById,
+  reason: run.reason,
+  params: run.params,
+  createdAt: now,
+});
+
+async function startRun(action: ActionRow, requester: Requester, run: RunRequest): Promise<ActionRunResult> {
   const headers = decryptHeaders(action);
   // Renders (and so validates the params) before anything is recorded: a 400 leaves no trace.
   const rendered = buildRequest(action, headers, { percentage: run.params.percentage, reason: run.reason }, run.idempotencyKey);
@@ -75,19 +118,7 @@ async function startRun(action: ActionRow, requester: Requester, run: { reason: 
     const rehearsal = (await tx.rollout.findUniqueOrThrow({ where: { id: action.rolloutId }, select: { isRehearsal: true } })).isRehearsal;
     if (rehearsal) {
       const dry = await tx.actionRun.create({
-        data: {
-          actionId: action.id,
-          rolloutId: action.rolloutId,
-          requestedById: who.userId,
-          status: "DRY_RUN",
-          reason: run.reason,
-          params: run.params,
-          idempotencyKey: run.idempotencyKey,
-          request: rendered.shown,
-          createdAt: now,
-          startedAt: now,
-          finishedAt: now,
-        },
+        data: { ...newRunRow(action, who.userId, run, now), status: "DRY_RUN", idempotencyKey: run.idempotencyKey, request: rendered.shown, startedAt: now, finishedAt: now },
         select: actionRunDetailSelect,
       });
       await record("action.run.finished", { run: runSummary(jsonify(dry)) });
@@ -95,15 +126,10 @@ async function startRun(action: ActionRow, requester: Requester, run: { reason: 
     }
     const created = await tx.actionRun.create({
       data: {
-        actionId: action.id,
-        rolloutId: action.rolloutId,
-        requestedById: who.userId,
+        ...newRunRow(action, who.userId, run, now),
         status: needsApproval ? "PENDING_APPROVAL" : "RUNNING",
-        reason: run.reason,
-        params: run.params,
         idempotencyKey: run.idempotencyKey,
         request: rendered.shown,
-        createdAt: now,
         startedAt: needsApproval ? null : now,
         expiresAt: needsApproval ? new Date(now.getTime() + action.approvalWindowMinutes * 60_000) : null,
       },
@@ -129,10 +155,7 @@ async function executeRun(action: ActionRow, runId: string, actor: Actor, reques
       const { result } = await changeRollout(action.rolloutId, actor, async (tx, record) => {
         // Recorded once: a retry after a commit whose reply was lost, or a run the reaper already marked
         // INTERRUPTED, finds it no longer RUNNING and records nothing more.
-        const current = await tx.actionRun.findUniqueOrThrow({ where: { id: runId }, select: actionRunDetailSelect });
-        if (current.status !== "RUNNING") return jsonify(current);
-        const run = await tx.actionRun.update({
-          where: { id: runId },
+        const finished = await moveRun(tx, record, runId, "RUNNING", {
           data: {
             status: outcome.ok ? "SUCCEEDED" : "FAILED",
             responseStatus: outcome.status,
@@ -142,12 +165,10 @@ async function executeRun(action: ActionRow, runId: string, actor: Actor, reques
             durationMs: outcome.durationMs,
             finishedAt: new Date(),
           },
-          select: actionRunDetailSelect,
+          event: "action.run.finished",
+          alongside: action.kind === "ROLLBACK" && outcome.ok ? () => markRolledBack(tx, action.rolloutId) : undefined,
         });
-        const view = jsonify(run);
-        const rolledBack = action.kind === "ROLLBACK" && outcome.ok ? await markRolledBack(tx, action.rolloutId) : null;
-        await record("action.run.finished", { run: runSummary(view), ...(rolledBack ?? {}) });
-        return view;
+        return finished ?? jsonify(await tx.actionRun.findUniqueOrThrow({ where: { id: runId }, select: actionRunDetailSelect }));
       });
       return result;
     } catch (error) {
@@ -187,31 +208,25 @@ export async function approveActionRun(principal: UserPrincipal, runId: string):
 
   const { result } = await changeRollout(found.rolloutId, actorOf(principal), async (tx, record) => {
     const run = jsonify(await tx.actionRun.findUniqueOrThrow({ where: { id: runId }, select: actionRunDetailSelect }));
-    if (run.status !== "PENDING_APPROVAL") throw conflict(`This run is ${run.status.toLowerCase().replace("_", " ")}, not waiting for approval`, { run });
+    if (run.status !== "PENDING_APPROVAL") throw notWaitingForApproval(run.status, run);
     if (run.requestedBy?.id === principal.userId) throw forbidden("You requested this run: another commander or admin must approve it");
     // Checked again under the rollout's lock: a delete that committed after the read above stops the run.
     const live = await tx.action.findUnique({ where: { id: action.id }, select: { deletedAt: true } });
     if (!live || live.deletedAt) throw conflict("The action was deleted after this run was requested", { run });
     if (run.expiresAt && new Date(run.expiresAt).getTime() <= Date.now()) {
-      const expired = jsonify(
-        await tx.actionRun.update({ where: { id: runId }, data: { status: "EXPIRED", finishedAt: new Date() }, select: actionRunDetailSelect }),
-      );
-      await record("action.run.expired", { run: runSummary(expired) });
-      return { expired };
+      const expired = await moveRun(tx, record, runId, "PENDING_APPROVAL", { data: { status: "EXPIRED", finishedAt: new Date() }, event: "action.run.expired" });
+      return { expired: expired ?? run };
     }
     const params = (run.params ?? {}) as ActionParams;
     const rendered = buildRequest(action, headers, { percentage: params.percentage, reason: run.reason }, run.idempotencyKey);
     if (canonicalJson(rendered.shown) !== canonicalJson(run.request)) {
       throw conflict("The action was reconfigured after this run was requested; request it again", { run });
     }
-    const approved = jsonify(
-      await tx.actionRun.update({
-        where: { id: runId },
-        data: { status: "RUNNING", approvedById: principal.userId, startedAt: new Date() },
-        select: actionRunDetailSelect,
-      }),
-    );
-    await record("action.run.approved", { run: runSummary(approved) });
+    const approved = await moveRun(tx, record, runId, "PENDING_APPROVAL", {
+      data: { status: "RUNNING", approvedById: principal.userId, startedAt: new Date() },
+      event: "action.run.approved",
+    });
+    if (!approved) throw conflict("This run changed while it was being approved; look at it again", { run });
     return { approved, rendered };
   });
   if ("expired" in result) throw conflict("The approval window has passed; the run expired. Request it again.", { run: result.expired });
@@ -224,17 +239,13 @@ export async function rejectActionRun(principal: UserPrincipal, runId: string, i
   if (!found) throw notFound("Action run");
   if (!can(principal.role, "action.approve") && found.requestedById !== principal.userId) throw forbidden(`Your role (${principal.role}) cannot reject actions`);
   const { result } = await changeRollout(found.rolloutId, actorOf(principal), async (tx, record) => {
-    const run = await tx.actionRun.findUniqueOrThrow({ where: { id: runId }, select: { status: true } });
-    if (run.status !== "PENDING_APPROVAL") throw conflict(`This run is ${run.status.toLowerCase().replace("_", " ")}, not waiting for approval`);
-    const rejected = jsonify(
-      await tx.actionRun.update({
-        where: { id: runId },
-        data: { status: "REJECTED", finishedAt: new Date(), error: `Rejected by ${principal.name}${input.reason ? `: ${input.reason}` : ""}` },
-        select: actionRunDetailSelect,
-      }),
-    );
-    await record("action.run.rejected", { run: runSummary(rejected) });
-    return rejected;
+    const rejected = await moveRun(tx, record, runId, "PENDING_APPROVAL", {
+      data: { status: "REJECTED", finishedAt: new Date(), error: `Rejected by ${principal.name}${input.reason ? `: ${input.reason}` : ""}` },
+      event: "action.run.rejected",
+    });
+    if (rejected) return rejected;
+    const { status } = await tx.actionRun.findUniqueOrThrow({ where: { id: runId }, select: { status: true } });
+    throw notWaitingForApproval(status);
   });
   return result;
 }
@@ -287,7 +298,7 @@ export function assertMayRunTrafficAction(principal: UserPrincipal, action: Acti
  * still says the phase changed.
  */
 export async function runTrafficActionForPhase(principal: UserPrincipal, action: ActionRow, phase: { id: string; name: string; trafficPercent: number }, reason: string) {
-  const run = { reason, params: { percentage: phase.trafficPercent }, idempotencyKey: `phase:${phase.id}` };
+  const run: RunRequest = { reason, params: { percentage: phase.trafficPercent }, idempotencyKey: `phase:${phase.id}` };
   try {
     return (await startRun(action, principal, run)).run;
   } catch (error) {
@@ -297,22 +308,17 @@ export async function runTrafficActionForPhase(principal: UserPrincipal, action:
 }
 
 /** A run that could not be prepared, recorded as FAILED (with a key of its own) so the room sees why. */
-async function recordUnpreparedRun(action: ActionRow, requester: Requester, run: { reason: string; params: ActionParams; idempotencyKey: string }, error: DomainError) {
+async function recordUnpreparedRun(action: ActionRow, requester: Requester, run: RunRequest, error: DomainError) {
   const who = requesterRecord(requester);
   const { result } = await changeRollout(action.rolloutId, who.actor, async (tx, record) => {
     const now = new Date();
     const failed = jsonify(
       await tx.actionRun.create({
         data: {
-          actionId: action.id,
-          rolloutId: action.rolloutId,
-          requestedById: who.userId,
+          ...newRunRow(action, who.userId, run, now),
           status: "FAILED",
-          reason: run.reason,
-          params: run.params,
           idempotencyKey: `${run.idempotencyKey}~not-sent~${randomUUID()}`,
           error: `Not called: ${error.message}`,
-          createdAt: now,
           startedAt: now,
           finishedAt: now,
         },
