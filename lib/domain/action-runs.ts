@@ -33,7 +33,6 @@ import { actionRunDetailSelect, actionRunSelect, phaseSelect, rolloutSummarySele
 export type ActionRunResult = { run: ActionRunDetailView; replayed: boolean };
 export type DryRunResult = { request: OutboundRequest; reachability: Reachability; needsApproval: boolean };
 
-
 function assertMayRun(principal: UserPrincipal, action: ActionRow) {
   if (!can(principal.role, "action.run")) throw forbidden(`Your role (${principal.role}) cannot run actions`);
   if (!canRunAction(principal.role, action)) throw forbidden(`"${action.name}" can be run by ${action.allowedRoles.join(", ")} only`);
