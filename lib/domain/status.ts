@@ -102,6 +102,30 @@ export function stepTrigger(previous: TriggerStatus, at: number, judgement: Judg
   }
 }
 
+/**
+ * A trigger can have several sources: its tile's readings and alerts bound to it (lib/domain/alerts.ts). It stays
+ * FIRING while any source says it fires and resolves only when all of them are clear. While a bound alert fires,
+ * the tile's clear readings keep counting their clear period but cannot resolve it.
+ */
+export function holdWhileAlertFires(previous: TriggerStatus, step: TriggerStep, alertFiring: boolean, at: number): TriggerStep {
+  if (!alertFiring || step.transition?.to !== "RESOLVED") return step;
+  return { ...previous, clearSince: previous.clearSince ?? at, transition: null };
+}
+
+/**
+ * When the last firing alert bound to a FIRING trigger resolves: may the trigger resolve, or does its tile still say
+ * it fires? The tile says so while its fresh in-phase reading breaches, or while it has not yet been clear for the
+ * pending period (measured on reading times, as stepTrigger does). A tile with nothing to go on (no tile, no fresh
+ * reading) says nothing, so an alert-only trigger resolves with its alert.
+ */
+export function tileKeepsTriggerFiring(status: TriggerStatus, reading: PhaseReading, judgement: Judgement, pendingSeconds: number): boolean {
+  if (judgement === "NO_DATA") return false;
+  if (judgement === "MET") return true;
+  const pendingMs = Math.max(0, pendingSeconds) * 1000;
+  if (pendingMs === 0) return false;
+  return status.clearSince === null || reading.at === null || reading.at - status.clearSince < pendingMs;
+}
+
 /** A trigger that is Pending or Firing calls for attention (and blocks promotion). */
 export function isTriggerActive(state: TriggerState): boolean {
   return state === "PENDING" || state === "FIRING";
@@ -169,6 +193,8 @@ export type CriterionToEvaluate = {
   state: TriggerState;
   stateSince: number | null;
   clearSince: number | null;
+  /** A bound alert fires now (lib/domain/alerts.ts): the tile's readings cannot resolve the trigger. */
+  alertFiring?: boolean;
 };
 
 export type CriterionOutcome = {
@@ -204,7 +230,8 @@ export function planPhaseEvaluation(input: {
     const judgement = judgeCriterion(criterion, reading);
     const previous: TriggerStatus = { state: criterion.state, since: criterion.stateSince, clearSince: criterion.clearSince };
     if (criterion.kind === "SUCCESS") return { id: criterion.id, reading, judgement, status: previous, statusChanged: false, transition: null };
-    const step = stepTrigger(previous, reading.at ?? input.now, judgement, criterion.pendingSeconds);
+    const at = reading.at ?? input.now;
+    const step = holdWhileAlertFires(previous, stepTrigger(previous, at, judgement, criterion.pendingSeconds), criterion.alertFiring ?? false, at);
     const { transition, ...status } = step;
     const statusChanged = status.state !== previous.state || status.since !== previous.since || status.clearSince !== previous.clearSince;
     return { id: criterion.id, reading, judgement, status, statusChanged, transition };
