@@ -81,6 +81,11 @@ export function WarRoom({ initialState, me, people, canEditItems: canEditAtLoad,
       setLiveRole(message.role as Role);
       setNotice(`Your role is now ${message.role}.`);
     },
+    // Deactivated or signed out elsewhere: the page can only watch now (the server refuses every command anyway).
+    onSignedOut: () => {
+      setLiveRole("VIEWER");
+      setNotice("Your session has ended: sign in again to act.");
+    },
   });
 
   const updateItem = useMutation({

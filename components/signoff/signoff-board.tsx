@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { ActionsPanel } from "@/components/actions/actions-panel";
 import { PhaseControl } from "@/components/phases/phase-control";
 import { ConnectionBadge } from "@/components/rollouts/connection-badge";
@@ -20,9 +20,18 @@ import { GateEvidencePanel, SignedEvidence } from "./gate-evidence";
 
 const STATE_STYLE = { APPROVED: "border-green-300 bg-green-50", REJECTED: "border-red-300 bg-red-50", PENDING: "border-slate-200 bg-white" } as const;
 
-/** The incident commander's page: phase control, actions, and every gate with its evidence. Live. */
-export function SignoffBoard({ initialState, userRole, userId }: { initialState: RolloutState; userRole: Role; userId: string }) {
+/**
+ * The incident commander's page: phase control, actions, and every gate with its evidence. Live, the viewer's role
+ * included: when an admin lowers it (or raises it) the socket says so and the controls follow at once; when the
+ * viewer's session ends (deactivated, signed out elsewhere) they all go. The server re-checks every command anyway.
+ */
+export function SignoffBoard({ initialState, userRole, userId, sharePanel }: { initialState: RolloutState; userRole: Role; userId: string; sharePanel?: ReactNode }) {
   const rolloutId = initialState.rollout.id;
+  const [liveRole, setLiveRole] = useState<Role>(userRole);
+  const [signedOut, setSignedOut] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  // Signed out, the page may only watch: the least role there is.
+  const role: Role = signedOut ? "VIEWER" : liveRole;
   const queryKey = rolloutKeys.state(rolloutId);
   const now = useNow(5000);
   const { data: state } = useQuery({
@@ -30,7 +39,17 @@ export function SignoffBoard({ initialState, userRole, userId }: { initialState:
     queryFn: ({ signal }) => apiFetch<RolloutState>(`/api/v1/rollouts/${rolloutId}`, { signal }),
     initialData: initialState,
   });
-  const connection = useRolloutLive<RolloutState>({ rolloutId, queryKey, apply: applyRolloutEvent, applyLive: applyLiveMessage });
+  const connection = useRolloutLive<RolloutState>({
+    rolloutId,
+    queryKey,
+    apply: applyRolloutEvent,
+    applyLive: applyLiveMessage,
+    onPrincipal: (message) => {
+      setLiveRole(message.role as Role);
+      setNotice(`Your role is now ${message.role}.`);
+    },
+    onSignedOut: () => setSignedOut(true),
+  });
   const done = state.items.filter((i) => i.state === "DONE" || i.state === "SKIPPED").length;
 
   return (
@@ -41,12 +60,27 @@ export function SignoffBoard({ initialState, userRole, userId }: { initialState:
           Checklist now: {done}/{state.items.length} done
         </span>
       </div>
-      <PhaseControl state={state} canControl={can(userRole, "phase.control")} canOverride={can(userRole, "phase.override")} />
-      <ActionsPanel state={state} role={userRole} userId={userId} now={now} />
+      {signedOut ? (
+        <p role="alert" className="rounded border border-red-300 bg-red-50 px-3 py-2 text-sm text-breach">
+          Your session has ended. <a href={`/login?callbackUrl=${encodeURIComponent(`/rollouts/${rolloutId}/signoff`)}`} className="underline">Sign in again</a> to act.
+        </p>
+      ) : notice ? (
+        <p role="status" className="rounded border border-slate-300 bg-white px-3 py-2 text-sm">
+          {notice}
+        </p>
+      ) : null}
+      {!can(role, "signoff.sign") ? (
+        <p className="rounded border border-slate-300 bg-white px-3 py-2 text-sm">
+          Only an incident commander or an admin can sign, control phases or run actions. You can follow them here.
+        </p>
+      ) : null}
+      <PhaseControl state={state} canControl={can(role, "phase.control")} canOverride={can(role, "phase.override")} />
+      <ActionsPanel state={state} role={role} userId={userId} now={now} />
       <h2 className="pt-2 text-lg font-semibold">Gates</h2>
       {state.gates.map((gate) => (
-        <GateCard key={gate.id} gate={gate} state={state} now={now} canSign={can(userRole, "signoff.sign") && gate.requiredRoles.includes(userRole)} />
+        <GateCard key={gate.id} gate={gate} state={state} now={now} canSign={can(role, "signoff.sign") && gate.requiredRoles.includes(role)} />
       ))}
+      {sharePanel && can(role, "share.manage") ? <div className="pt-2">{sharePanel}</div> : null}
     </div>
   );
 }
