@@ -15,10 +15,9 @@ import type { RolloutState } from "@/lib/domain/rollouts";
 import type { GateView } from "@/lib/domain/selects";
 import { applyLiveMessage, applyRolloutEvent } from "@/lib/realtime/apply-event";
 import { useRolloutLive } from "@/lib/realtime/use-rollout-live";
+import { DECISION, GATE_KIND_LABEL, GATE_STATE, ROLE_LABEL, roleLabel, TONE_CLASSES } from "@/lib/domain/status";
 import type { RecordSignOffInput } from "@/lib/schemas/signoff";
 import { GateEvidencePanel, SignedEvidence } from "./gate-evidence";
-
-const STATE_STYLE = { APPROVED: "border-green-300 bg-green-50", REJECTED: "border-red-300 bg-red-50", PENDING: "border-slate-200 bg-white" } as const;
 
 /**
  * The incident commander's page: phase control, actions, and every gate with its evidence. Live, the viewer's role
@@ -46,7 +45,7 @@ export function SignoffBoard({ initialState, userRole, userId, sharePanel }: { i
     applyLive: applyLiveMessage,
     onPrincipal: (message) => {
       setLiveRole(message.role as Role);
-      setNotice(`Your role is now ${message.role}.`);
+      setNotice(`Your role is now ${roleLabel(message.role)}.`);
     },
     onSignedOut: () => setSignedOut(true),
   });
@@ -114,17 +113,17 @@ function GateCard({ gate, state, now, canSign }: { gate: GateView; state: Rollou
   }
 
   return (
-    <section aria-label={gate.name} data-testid={`gate-${gate.id}`} data-state={status.state} className={`rounded-lg border p-4 ${STATE_STYLE[status.state]}`}>
+    <section aria-label={gate.name} data-testid={`gate-${gate.id}`} data-state={status.state} className={`rounded-lg border p-4 ${TONE_CLASSES[GATE_STATE[status.state].tone].box}`}>
       <div className="flex flex-wrap items-baseline gap-2">
         <h3 className="text-lg font-semibold">{gate.name}</h3>
-        <span className="text-sm font-semibold">{status.state === "APPROVED" ? "GO" : status.state === "REJECTED" ? "NO-GO" : "Waiting"}</span>
+        <span className={`text-sm font-semibold ${TONE_CLASSES[GATE_STATE[status.state].tone].text}`}>{GATE_STATE[status.state].label}</span>
         <span className="text-xs text-slate-500">
-          {gate.kind.replace(/_/g, " ").toLowerCase()}
+          {GATE_KIND_LABEL[gate.kind]}
           {phase ? ` · before ${phase.name} (${phase.trafficPercent}%)` : ""}
         </span>
       </div>
       <p className="text-sm text-slate-600">
-        Needs: {gate.requiredRoles.join(" + ")}
+        Needs: {gate.requiredRoles.map((r) => ROLE_LABEL[r]).join(" + ")}
         {gate.approverTitles.length ? ` (${gate.approverTitles.join(", ")})` : ""}
         {status.missingApprovers.length || status.missingRoles.length ? <span data-testid="missing-roles"> · missing {missingWords(status)}</span> : null}
       </p>
@@ -133,7 +132,7 @@ function GateCard({ gate, state, now, canSign }: { gate: GateView; state: Rollou
         <ul className="mt-2 space-y-1 text-sm" aria-label="Signatures">
           {gate.signatures.map((s) => (
             <li key={s.id}>
-              <span className={s.decision === "GO" ? "font-semibold text-ok" : "font-semibold text-breach"}>{s.decision === "GO" ? "GO" : "NO-GO"}</span> by {s.signer.name} ({s.approverTitle ? `${s.approverTitle}, ` : ""}{s.signerRole}) at{" "}
+              <span className={`font-semibold ${TONE_CLASSES[DECISION[s.decision].tone].text}`}>{DECISION[s.decision].label}</span> by {s.signer.name} ({s.approverTitle ? `${s.approverTitle}, ` : ""}{ROLE_LABEL[s.signerRole]}) at{" "}
               <time dateTime={s.createdAt} suppressHydrationWarning>
                 {new Date(s.createdAt).toLocaleString()}
               </time>

@@ -55,7 +55,7 @@ test.describe("first run", () => {
     await adminPage.getByLabel("Repeat the password").fill("frida-password");
     await adminPage.getByRole("button", { name: "Create the admin account" }).click();
     await expect(adminPage.getByRole("heading", { name: "People", level: 1 })).toBeVisible();
-    await expect(adminPage.getByTestId("current-user")).toContainText("ADMIN");
+    await expect(adminPage.getByTestId("current-user")).toContainText("Admin");
 
     // The link was single-use.
     const reused = await (await browser.newContext()).newPage();
