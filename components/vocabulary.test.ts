@@ -25,6 +25,7 @@ const RULES: { name: string; pattern: RegExp }[] = [
   { name: "colour chosen by a state word", pattern: new RegExp(String.raw`[!=]==\s*"[A-Za-z_]+"\s*\?\s*"[^"]*${STATUS_COLOUR}`, "g") },
   { name: "enum word made readable by hand", pattern: /\.replace\(\s*(?:\/_\/g|"_")\s*,\s*" "\s*\)/g },
   { name: "role or kind lower-cased", pattern: /\b(?:role|kind|status|state)\??\.toLowerCase\(\)/g },
+  { name: "enum value lower-cased into a label", pattern: /\blabel:\s*\w+\.toLowerCase\(\)/g },
   { name: "raw enum value shown", pattern: /(?<![=\w$])\{[\w.?!]*\.(?:status|state|verdict|signerRole|decision)\}/g },
   { name: "raw role shown", pattern: /(?<![=\w])(?:\{|\$\{)(?:user|message|inv|u|me)\.role\}/g },
   { name: "raw roles joined", pattern: /requiredRoles\.join\(\s*"[^"]+"\s*\)/g },
@@ -67,6 +68,7 @@ describe("one vocabulary of labels and colours", () => {
       `<td>{p.status}</td>`,
       `<span>{user.role}</span>`,
       `Needs: {gate.requiredRoles.join(" + ")}`,
+      `["PERSON", "TEAM"].map((k) => ({ value: k, label: k.toLowerCase() }))`,
     ];
     for (const sample of samples) expect(RULES.some((rule) => new RegExp(rule.pattern.source).test(sample)), sample).toBe(true);
     // And leaves alone what is fine: attributes, labels from the tables, free-text contact roles.
