@@ -5,6 +5,7 @@ import { useState, type FormEvent } from "react";
 import { formatTime } from "@/components/rollouts/format";
 import { ApiError, apiFetch } from "@/lib/api/client";
 import { shareKeys } from "@/lib/api/keys";
+import { SHARE_LINK_STATE, softBadge } from "@/lib/domain/status";
 import type { ShareLinkView } from "@/lib/domain/tokens";
 import type { CreateShareLinkInput } from "@/lib/schemas/share";
 
@@ -20,12 +21,6 @@ const EXPIRY_CHOICES = [
   { label: "90 days", hours: 24 * 90 },
   { label: "Never (until revoked)", hours: 0 },
 ] as const;
-
-const STATE_STYLE: Record<ShareLinkView["state"], string> = {
-  active: "bg-green-100 text-ok",
-  expired: "bg-slate-200 text-slate-700",
-  revoked: "bg-red-100 text-breach",
-};
 
 type Created = { id: string; url: string; label: string | null; expiresAt: string | null };
 
@@ -133,7 +128,7 @@ export function ShareLinksPanel({ rolloutId, initialLinks }: { rolloutId: string
                   {link.revokedAt ? `revoked ${formatTime(link.revokedAt)}` : link.expiresAt ? formatTime(link.expiresAt) : "never"}
                 </td>
                 <td className="py-1">
-                  <span className={`rounded px-1.5 py-0.5 text-xs font-semibold ${STATE_STYLE[link.state]}`}>{link.state}</span>
+                  <span className={`rounded px-1.5 py-0.5 text-xs font-semibold ${softBadge(SHARE_LINK_STATE[link.state])}`}>{SHARE_LINK_STATE[link.state].label}</span>
                 </td>
                 <td className="py-1 text-right">
                   {link.state === "active" ? (

@@ -173,7 +173,9 @@ export async function recheckSocketPrincipal(socket: RealtimeSocket): Promise<Pr
     throw error;
   });
   if (!current || (before.kind === "user" && (current.kind !== "user" || current.userId !== before.userId))) {
-    // After the caller's ack (a 401) has gone out.
+    // The page learns why before it is closed (it drops its controls), then the socket goes, after the caller's
+    // ack (a 401) has gone out.
+    socket.emit("signedOut");
     setImmediate(() => socket.disconnect(true));
     return null;
   }
