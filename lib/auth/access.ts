@@ -86,7 +86,8 @@ export async function authorizeTargets(spec: Pick<AccessSpec, "access" | "touche
   const touches = spec.touches;
   if ("id" in touches && typeof input.id === "string") {
     const rollouts = await rolloutsOfTarget(touches.id, input.id);
-    if (rollouts.length === 0) throw forbidden(`This API token is limited to some rollouts: ${spec.method} ${spec.path} on this ${touches.id} is not about one of them`);
+    // Only a default notification channel belongs to no rollout.
+    if (rollouts.length === 0) throw forbidden(`This API token is limited to some rollouts: it may not ${spec.method} ${spec.path} on a ${touches.id} that belongs to no rollout`);
     requireTokenRollouts(caller, rollouts);
   }
   if (touches.bodyRolloutId && "body" in input && input.body !== undefined) {
