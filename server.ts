@@ -2,6 +2,7 @@ import { createServer, type Server as HttpServer } from "node:http";
 import next from "next";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/auth/client-address";
 import { guardedHandler } from "@/lib/http/request-guards";
+import { timeResponse } from "@/lib/http/server-timing";
 import { serveMetrics } from "@/lib/observability/serve-metrics";
 import { createPostgresAdapter } from "@/lib/realtime/adapter";
 import { createRealtimeServer, type RealtimeServer } from "@/lib/realtime/server";
@@ -21,6 +22,7 @@ export async function startServer(opts: { port: number; host: string; dev: boole
   // Broken percent-encoding and pages while the database is down are answered here (4xx / 503 page), not by a 500.
   const guarded = guardedHandler(handle);
   const httpServer = createServer((req, res) => {
+    timeResponse(req, res);
     // The peer address, for sign-in rate limiting; a client cannot set this header itself.
     req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
     if (req.url === "/metrics") return void serveMetrics(req, res);
