@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { io, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, ServerToClientEvents } from "../lib/realtime/contract";
+import { onCommittedEvents, type ClientToServerEvents, type ServerToClientEvents } from "../lib/realtime/contract";
 import type { JoinAck } from "../lib/schemas/events";
 
 // The HTTP load's watching sockets, in a process of their own (bench/http-load.ts forks it): 200 real socket.io
@@ -40,11 +40,8 @@ async function connect(url: string, token: string, rolloutId: string, count: num
     });
     clients.push(...(await Promise.all(batch)));
   }
-  for (const client of clients) {
-    client.on("event", () => (messages++, events++));
-    // The app may coalesce one turn's events into one message (lib/realtime/server.ts).
-    (client as unknown as Socket).on("events", (batch: unknown[]) => (messages++, (events += batch.length)));
-  }
+  // The app sends one turn's events for a room as one message (lib/realtime/coalesce.ts); the floor one per event.
+  for (const client of clients) onCommittedEvents(client, (batch) => (messages++, (events += batch.length)));
 }
 
 process.on("message", (command: WatcherCommand) => {
