@@ -166,6 +166,7 @@ function GateCard({ gate, state, now, canSign }: { gate: GateView; state: Rollou
                 type="number"
                 min={0}
                 max={100}
+                step="any"
                 defaultValue={firstPhase?.trafficPercent ?? ""}
                 className="w-20 rounded border border-slate-300 px-2 py-1"
               />

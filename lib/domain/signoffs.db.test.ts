@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { makeRollout, makeUser } from "@/test/factories";
+import { makeRollout, makeUser, smallRunbook } from "@/test/factories";
 import { getDb } from "@/lib/db/client";
 import { recordSignOffSchema } from "@/lib/schemas/signoff";
 import { getRolloutState } from "./rollouts";
@@ -48,6 +48,20 @@ describe("recordSignOff", () => {
     await expect(recordSignOff(admin.principal, goLive.id, { decision: "GO" })).rejects.toMatchObject({ status: 403 });
     await expect(recordSignOff(engineer.principal, goLive.id, { decision: "GO" })).rejects.toMatchObject({ status: 403 });
     await expect(recordSignOff(commander.principal, "missing-gate", { decision: "GO" })).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("records a go-live signed on a 0.5 % phase as 0.5 % traffic, stored and shown", async () => {
+    const draft = smallRunbook();
+    draft.phases![0]!.trafficPercent = 0.5;
+    const rollout = await makeRollout(draft);
+    const goLive = (await getRolloutState(rollout.id)).gates.find((g) => g.kind === "GO_LIVE")!;
+    // Through the same schema the route handler and the socket handler parse with.
+    const input = recordSignOffSchema.parse({ decision: "GO", trafficPercent: 0.5 });
+    const { signature } = await recordSignOff(commander.principal, goLive.id, input);
+    expect(signature.trafficPercent).toBe(0.5);
+    expect((await getDb().signature.findUniqueOrThrow({ where: { id: signature.id } })).trafficPercent).toBe(0.5);
+    const shown = (await getRolloutState(rollout.id)).gates.find((g) => g.id === goLive.id)!;
+    expect(shown.signatures.map((s) => s.trafficPercent)).toEqual([0.5]);
   });
 
   it("keeps signatures append-only: the database refuses an update", async () => {

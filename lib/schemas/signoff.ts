@@ -7,7 +7,8 @@ export const recordSignOffSchema = z
   .object({
     decision: decisionSchema,
     comment: z.string().trim().max(2000, "must be at most 2000 characters").optional(),
-    trafficPercent: z.number().int().min(0).max(100).optional(),
+    // A fraction like Phase.trafficPercent: a go-live for a 0.5 % canary authorizes 0.5 %.
+    trafficPercent: z.number().min(0).max(100).optional(),
     /** Which of the gate's named approvers the signer speaks for (needed when the gate names more than one). */
     approverTitle: z.string().trim().min(1).max(200).optional(),
   })

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Signature" ALTER COLUMN "trafficPercent" SET DATA TYPE DOUBLE PRECISION;
