@@ -42,4 +42,6 @@ export const notificationKeys = {
   /** A rollout's channels and the defaults that apply to it. */
   channels: (rolloutId: string) => [...notificationKeys.all, "channels", rolloutId] as const,
   deliveries: (channelId: string, rolloutId: string) => [...notificationKeys.all, "deliveries", channelId, rolloutId] as const,
+  /** A rollout's reminder cadence (gate wait, repeat, periodic stakeholder update). */
+  settings: (rolloutId: string) => [...notificationKeys.all, "settings", rolloutId] as const,
 };

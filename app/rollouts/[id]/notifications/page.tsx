@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AppHeader } from "@/components/layout/app-header";
 import { NotificationChannels } from "@/components/notifications/notification-channels";
+import { ReminderSettings } from "@/components/notifications/reminder-settings";
 import { loadRolloutPage } from "@/lib/auth/page-rollout";
 import { can } from "@/lib/auth/permissions";
 
@@ -24,7 +25,10 @@ export default async function NotificationsPage({ params }: { params: Promise<{ 
           </Link>
         </div>
         {can(user.role, "notifications.read") ? (
-          <NotificationChannels rolloutId={id} canConfigure={can(user.role, "notifications.configure")} />
+          <div className="space-y-6">
+            <NotificationChannels rolloutId={id} canConfigure={can(user.role, "notifications.configure")} />
+            <ReminderSettings rolloutId={id} canConfigure={can(user.role, "notifications.configure")} />
+          </div>
         ) : (
           <p className="rounded border border-slate-300 bg-white px-3 py-2 text-sm">Only a commander or an admin can see where notifications go.</p>
         )}
