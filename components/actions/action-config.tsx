@@ -36,6 +36,7 @@ const emptyDraft = (): Draft => ({
   requiresSecondApprover: false,
   approvalWindowMinutes: 10,
   timeoutMs: 10_000,
+  targetIdempotent: false,
 });
 
 const draftOf = (action: ActionConfigView): Draft => ({
@@ -49,6 +50,7 @@ const draftOf = (action: ActionConfigView): Draft => ({
   requiresSecondApprover: action.requiresSecondApprover,
   approvalWindowMinutes: action.approvalWindowMinutes,
   timeoutMs: action.timeoutMs,
+  targetIdempotent: action.targetIdempotent,
 });
 
 /** The request body: a stored secret left empty is sent without a value, which keeps it. */
@@ -121,6 +123,7 @@ export function ActionConfig({ rolloutId }: { rolloutId: string }) {
               <div className="text-xs text-slate-600">
                 {action.headers.map((h) => `${h.name}: ${h.value}`).join(" · ") || "no headers"} · run by {action.allowedRoles.join(", ")}
                 {action.requiresSecondApprover ? ` · two-person rule (${action.approvalWindowMinutes} min)` : ""} · timeout {action.timeoutMs} ms
+                {action.targetIdempotent ? " · idempotent target (retried after a lost answer)" : ""}
               </div>
             </li>
           ))}
@@ -257,6 +260,17 @@ function ActionForm(props: { initial: Draft; isNew: boolean; saving: boolean; er
           timeout
           <input aria-label="Timeout (ms)" type="number" min={100} max={60000} value={draft.timeoutMs ?? 10000} onChange={(e) => set("timeoutMs", Number(e.target.value))} className="w-24 rounded border border-slate-300 px-1" /> ms
         </label>
+      </div>
+      <div>
+        <label className="flex items-center gap-2">
+          <input type="checkbox" checked={draft.targetIdempotent ?? false} onChange={(e) => set("targetIdempotent", e.target.checked)} aria-describedby="action-target-idempotent-help" />
+          The target is idempotent
+        </label>
+        <p id="action-target-idempotent-help" className="ml-6 text-xs text-slate-600">
+          Tick only if the target applies a repeated Idempotency-Key once. Then a run that may already have reached the target (a dropped connection,
+          a timeout, a 5xx) is retried; otherwise it is retried only when the request cannot have been received, and a lost answer is reported for a
+          person to check.
+        </p>
       </div>
       {props.error ? (
         <p role="alert" className="text-breach">
