@@ -78,7 +78,7 @@ test.describe("first run", () => {
     const engineerContext = await browser.newContext({ baseURL: app.url });
     const engineerPage = await engineerContext.newPage();
     await engineerPage.goto(inviteUrl);
-    await expect(engineerPage.getByText("You are joining as ENGINEER with erin.new@example.com.")).toBeVisible();
+    await expect(engineerPage.getByText("You are joining as Engineer with erin.new@example.com.")).toBeVisible();
     await engineerPage.getByLabel("Your name").fill("Erin New");
     await engineerPage.getByLabel("New password").fill("erin-password");
     await engineerPage.getByLabel("Repeat the password").fill("erin-password");
