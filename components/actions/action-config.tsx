@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { apiFetch } from "@/lib/api/client";
 import { actionKeys } from "@/lib/api/keys";
-import type { ActionConfigView } from "@/lib/domain/actions";
+import type { ActionConfigView } from "@/lib/domain/action-configs";
 import type { CreateActionInput } from "@/lib/schemas/actions";
 import { ACTION_KIND_LABEL, ROLE_LABEL } from "@/lib/domain/status";
 

@@ -6,7 +6,7 @@ import { useState } from "react";
 import { ApiError, apiFetch, newIdempotencyKey } from "@/lib/api/client";
 import { can, canRunAction } from "@/lib/auth/permissions";
 import type { Role } from "@/lib/db/generated/enums";
-import type { ActionRunResult, DryRunResult } from "@/lib/domain/actions";
+import type { ActionRunResult, DryRunResult } from "@/lib/domain/action-runs";
 import { currentPhaseOf, nextPhaseOf } from "@/lib/domain/phase-rules";
 import type { RolloutState } from "@/lib/domain/rollouts";
 import type { ActionRunDetailView, ActionRunView, ActionSummary } from "@/lib/domain/selects";
