@@ -127,6 +127,22 @@ test("a demoted commander's open war room loses its controls, and its socket com
   }
 });
 
+test("an admin demoted to viewer loses the open war room's checklist editing without a reload", async ({ browser, adminApi }) => {
+  const rollout = await seedRollout(adminApi, "Admin demotion");
+  // Engineers may edit the checklist too (plan.checklist): a viewer may not.
+  const admin = await newPersonPage(browser, adminApi, "ADMIN");
+  try {
+    await admin.page.goto(`/rollouts/${rollout.id}`);
+    await expect(admin.page.getByTestId("connection")).toHaveAttribute("data-state", "live");
+    await expect(admin.page.getByRole("button", { name: "Edit checklist" })).toBeVisible();
+    expect((await adminApi.patch(`/api/v1/users/${admin.user.id}`, { data: { role: "VIEWER" } })).status()).toBe(200);
+    await expect(admin.page.getByText("Your role is now Viewer.")).toBeVisible();
+    await expect(admin.page.getByRole("button", { name: "Edit checklist" })).toHaveCount(0);
+  } finally {
+    await admin.context.close();
+  }
+});
+
 test("a demoted commander's open sign-off page loses its sign and phase controls without a reload; deactivated, it says the session ended", async ({ browser, adminApi }) => {
   const rollout = await seedRollout(adminApi, "Sign-off demotion");
   const commander = await newPersonPage(browser, adminApi, "COMMANDER");
