@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { AppHeader } from "@/components/layout/app-header";
 import { ProfilePanel } from "@/components/people/profile-panel";
 import { requirePageUser } from "@/lib/auth/page-session";
+import { listRollouts } from "@/lib/domain/rollouts";
 import { listOwnApiTokens } from "@/lib/domain/tokens";
 import { getUser } from "@/lib/domain/users";
 import { ROLE_LABEL } from "@/lib/domain/status";
@@ -11,7 +12,9 @@ export const dynamic = "force-dynamic";
 
 export default async function ProfilePage() {
   const user = await requirePageUser("/profile");
-  const [tokens, account] = await Promise.all([listOwnApiTokens(user.userId), getUser(user.userId)]);
+  const [tokens, account, rollouts] = await Promise.all([listOwnApiTokens(user.userId), getUser(user.userId), listRollouts()]);
+  // The rollouts a new token may be limited to (archived ones are read-only: no token needs them).
+  const choices = rollouts.filter((r) => !r.archivedAt).map((r) => ({ id: r.id, name: r.name }));
   return (
     <>
       <AppHeader user={user} />
@@ -21,7 +24,7 @@ export default async function ProfilePage() {
           {user.email} · {ROLE_LABEL[user.role]}
           {account.singleSignOn ? " · signs in with single sign-on" : ""}
         </p>
-        <ProfilePanel initialTokens={tokens} hasPassword={account.hasPassword} />
+        <ProfilePanel initialTokens={tokens} hasPassword={account.hasPassword} rollouts={choices} />
       </main>
     </>
   );

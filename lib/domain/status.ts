@@ -1,7 +1,6 @@
 import type { ActionKind, ActionRunStatus, ContactKind, Decision, GateKind, PhaseStatus, Role, RolloutStatus } from "@/lib/db/generated/enums";
 import type { GateStatus } from "@/lib/domain/gate-status";
 import type { DeliveryView } from "@/lib/domain/notification-channels";
-import type { ShareLinkState } from "@/lib/domain/tokens";
 import type { ConnectionState } from "@/lib/realtime/rollout-sync";
 import { compare, isStale } from "@/lib/metrics/evaluate";
 import type { Comparator, CriterionKind, TriggerState, Verdict } from "@/lib/metrics/enums";
@@ -324,8 +323,12 @@ export const ACTION_RUN_STATUS: Labelled<ActionRunStatus> = {
   INTERRUPTED: { label: "Interrupted", tone: "warn" },
 };
 
-export const SHARE_LINK_STATE: Labelled<ShareLinkState> = {
+/** Credentials that can be revoked: API tokens, stakeholder links, invitations. */
+export type CredentialState = "active" | "pending" | "used" | "expired" | "revoked";
+export const CREDENTIAL_STATE: Labelled<CredentialState> = {
   active: { label: "Active", tone: "ok" },
+  pending: { label: "Pending", tone: "ok" },
+  used: { label: "Used", tone: "neutral" },
   expired: { label: "Expired", tone: "neutral" },
   revoked: { label: "Revoked", tone: "breach" },
 };

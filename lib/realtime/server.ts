@@ -2,6 +2,7 @@ import type { Server as HttpServer } from "node:http";
 import { Server, type Socket } from "socket.io";
 import type { Principal } from "@/lib/auth/principal";
 import { authenticate, requireRolloutRead } from "@/lib/auth/session";
+import { requireTokenUse } from "@/lib/auth/token-scope";
 import { currentSeq, listEventsAfter } from "@/lib/domain/events";
 import { toPublicEvent, toPublicLive } from "@/lib/domain/public-view";
 import { invalidInput, toDomainError } from "@/lib/domain/to-domain-error";
@@ -24,6 +25,7 @@ import { runCommand } from "./commands";
 import { registerRealtime } from "./publisher";
 import { allowedOrigins, readAuthEnv } from "@/lib/auth/auth-config";
 import { invalidateCachedPrincipals } from "@/lib/auth/principal-cache";
+import { createRoomCoalescer } from "./coalesce";
 import { createSeqOrderer } from "./seq-order";
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -61,12 +63,14 @@ export function createRealtimeServer(
         token: (socket.handshake.auth as { token?: unknown } | undefined)?.token,
       });
       if (!principal) return next(Object.assign(new Error("unauthorized"), { data: { status: 401, code: "unauthorized" } }));
+      // The socket carries reads (join) and commands: a token whose scope allows neither (push-only) gets 403 here.
+      requireTokenUse(principal, "read", "open a socket");
       socket.data.principal = principal;
       if (principal.kind === "user") void socket.join(userRoom(principal.userId));
       next();
     } catch (error) {
       const domain = toDomainError(error);
-      next(Object.assign(new Error(domain.code), { data: { status: domain.status, code: domain.code } }));
+      next(Object.assign(new Error(domain.code), { data: { status: domain.status, code: domain.code, message: domain.message } }));
     }
   });
 
@@ -113,14 +117,24 @@ export function createRealtimeServer(
   // Events reach this process's clients in seq order: emitted locally at once (the Postgres adapter's broadcast
   // would first wait for its NOTIFY, and concurrent NOTIFYs finish in any order), and sent to the other
   // processes as one server-side message per batch, which each puts back in order (seq-order.ts).
+  // One turn's events for a room go out as one message per socket (coalesce.ts).
+  const coalescer = createRoomCoalescer((room, envelopes) => {
+    if (envelopes.length === 1) io.local.to(room).emit("event", envelopes[0]!);
+    else io.local.to(room).emit("events", envelopes);
+  });
   const emitHere = (envelope: EventEnvelope) => {
+    coalescer.push(rolloutRoom(envelope.rolloutId), envelope);
+    coalescer.push(publicRolloutRoom(envelope.rolloutId), toPublicEvent(envelope));
+  };
+  // The benchmark's baseline stays a raw broadcast, one emit per envelope.
+  const emitUnlogged = (envelope: EventEnvelope) => {
     io.local.to(rolloutRoom(envelope.rolloutId)).emit("event", envelope);
     io.local.to(publicRolloutRoom(envelope.rolloutId)).emit("event", toPublicEvent(envelope));
   };
   const orderer = createSeqOrderer(emitHere);
   const clustered = Boolean(opts.adapter);
   io.on("warroom:events", (events) => events.forEach(orderer.accept));
-  io.on("warroom:unlogged", emitHere);
+  io.on("warroom:unlogged", emitUnlogged);
 
   io.on("recheckUserSockets", (userId) => void recheckLocalUserSockets(io, userId));
 
@@ -136,7 +150,7 @@ export function createRealtimeServer(
       recordPublished(io, events);
     },
     emitUnloggedEvent: (envelope) => {
-      emitHere(envelope);
+      emitUnlogged(envelope);
       if (clustered) io.serverSideEmit("warroom:unlogged", envelope);
     },
     publishVolatile: (rolloutId, channel, payload) => {
