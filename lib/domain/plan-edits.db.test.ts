@@ -186,6 +186,13 @@ describe("checklist edits", () => {
 });
 
 describe("phase, criteria and gate edits and their rules", () => {
+  it("adds and edits a phase at a fractional traffic percentage (0.5 %), as an imported plan can have", async () => {
+    const { rolloutId } = await fresh(twoPhases);
+    const { phase } = (await edit(commander.principal, rolloutId, { op: "phase.add", name: "Sliver", trafficPercent: 0.5 })) as { phase: { id: string } };
+    await edit(commander.principal, rolloutId, { op: "phase.edit", phaseId: phase.id, trafficPercent: 0.25 });
+    expect((await getRolloutState(rolloutId)).phases.find((p) => p.id === phase.id)?.trafficPercent).toBe(0.25);
+  });
+
   it("adds a phase at the end, edits traffic and duration, reorders before start", async () => {
     const { rolloutId } = await fresh(twoPhases);
     const { phase } = (await edit(commander.principal, rolloutId, { op: "phase.add", name: "Full", trafficPercent: 100, minDurationMinutes: 60 })) as { phase: { id: string; position: number } };

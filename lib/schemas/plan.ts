@@ -74,13 +74,14 @@ export const planEditSchema = z.discriminatedUnion("op", [
 
   op("phase.add", {
     name: text(200),
-    trafficPercent: z.number().int().min(0).max(100),
+    // A fraction, like Phase.trafficPercent (a 0.5 % canary).
+    trafficPercent: z.number().min(0).max(100),
     minDurationMinutes: z.number().int().min(0).max(525_600).default(0),
   }),
   op("phase.edit", {
     phaseId: idSchema,
     name: text(200).optional(),
-    trafficPercent: z.number().int().min(0).max(100).optional(),
+    trafficPercent: z.number().min(0).max(100).optional(),
     minDurationMinutes: z.number().int().min(0).max(525_600).optional(),
   }),
   op("phase.move", { phaseId: idSchema, position }),
