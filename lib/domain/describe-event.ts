@@ -76,6 +76,7 @@ export function describePublicEvent(envelope: Pick<EventEnvelope, "type" | "data
     case "notification.channel_updated":
     case "notification.channel_deleted":
     case "alert_token.created":
+    case "notification.settings_updated":
     case "reminder.item_overdue":
     case "reminder.gate_waiting":
       return null;
@@ -174,6 +175,10 @@ export function describeEvent(envelope: Pick<EventEnvelope, "type" | "data">): s
       return `Notification channel “${event.data.name}” removed`;
     case "alert_token.created":
       return event.data.label ? `Alert token “${event.data.label}” created` : "Alert token created";
+    case "notification.settings_updated": {
+      const { gateWaitMinutes, reminderCadenceMinutes, stakeholderUpdateMinutes } = event.data;
+      return `Reminders set: gates after ${gateWaitMinutes} min, repeated every ${reminderCadenceMinutes} min, ${stakeholderUpdateMinutes === null ? "no stakeholder update" : `stakeholder update every ${stakeholderUpdateMinutes} min`}`;
+    }
     case "reminder.item_overdue":
     case "reminder.gate_waiting":
     case "stakeholder.update":

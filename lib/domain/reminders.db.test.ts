@@ -69,4 +69,13 @@ describe("reminders", () => {
     expect(updates).toHaveLength(2);
     expect(updates[0]!.data).toMatchObject({ status: "ACTIVE", phase: "Canary", trafficPercent: 10, progress: { done: 1, total: 4 } });
   });
+
+  it("a change of the reminder settings is an event of the rollout, with who changed it", async () => {
+    const admin = await makeUser("ADMIN");
+    const rollout = await makeRollout();
+    await setNotificationSettings(admin.principal, rollout.id, { gateWaitMinutes: 20, reminderCadenceMinutes: 10, stakeholderUpdateMinutes: null });
+    const events = await getDb().rolloutEvent.findMany({ where: { rolloutId: rollout.id, type: "notification.settings_updated" } });
+    expect(events.map((e) => e.data)).toEqual([{ gateWaitMinutes: 20, reminderCadenceMinutes: 10, stakeholderUpdateMinutes: null }]);
+    expect(events[0]!.actorId).toBe(admin.id);
+  });
 });

@@ -22,9 +22,12 @@ export async function getNotificationSettings(rolloutId: string) {
 }
 
 export async function setNotificationSettings(principal: UserPrincipal, rolloutId: string, input: NotificationSettingsInput) {
-  const { result } = await changeRollout(rolloutId, actorOf(principal), async (tx) => {
+  const { result } = await changeRollout(rolloutId, actorOf(principal), async (tx, record) => {
     const row = await tx.notificationSettings.upsert({ where: { rolloutId }, create: { rolloutId, ...input }, update: input });
-    return { gateWaitMinutes: row.gateWaitMinutes, reminderCadenceMinutes: row.reminderCadenceMinutes, stakeholderUpdateMinutes: row.stakeholderUpdateMinutes };
+    const settings = { gateWaitMinutes: row.gateWaitMinutes, reminderCadenceMinutes: row.reminderCadenceMinutes, stakeholderUpdateMinutes: row.stakeholderUpdateMinutes };
+    // Audited like every other change of the rollout (and on its timeline).
+    await record("notification.settings_updated", settings);
+    return settings;
   });
   return result;
 }

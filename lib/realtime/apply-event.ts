@@ -88,6 +88,7 @@ export function applyRolloutEvent(state: RolloutState, envelope: EventEnvelope):
     case "notification.channel_updated":
     case "notification.channel_deleted":
     case "alert_token.created":
+    case "notification.settings_updated":
     case "reminder.item_overdue":
     case "reminder.gate_waiting":
     case "stakeholder.update":

@@ -111,6 +111,8 @@ export const EVENT_PAYLOADS = {
   "notification.channel_updated": z.object({ channel: notificationChannelRef }),
   "notification.channel_deleted": z.object({ channelId: z.string(), name: z.string() }),
   "alert_token.created": z.object({ alertTokenId: z.string(), label: z.string().nullable() }),
+  /** The reminder cadence (lib/domain/reminders.ts, setNotificationSettings); null: no periodic stakeholder update. */
+  "notification.settings_updated": z.object({ gateWaitMinutes: z.number(), reminderCadenceMinutes: z.number(), stakeholderUpdateMinutes: z.number().nullable() }),
   /** Reminders (lib/domain/reminders.ts): recorded so the outbox sends them, and the log shows who was reminded. */
   "reminder.item_overdue": z.object({ itemId: z.string(), text: z.string(), owner: z.string().nullable(), dueAt: time, publicSummary }),
   "reminder.gate_waiting": z.object({ gateId: z.string(), gateName: z.string(), missingRoles: z.array(z.string()), approvers: z.array(z.string()), waitingSince: time, publicSummary }),
