@@ -1,18 +1,6 @@
-// Next's hydration uses inline scripts, hence 'unsafe-inline' (no nonces: pages are dynamic anyway); dev
-// mode also needs eval for fast refresh. Sockets go to our own origin ('self' covers ws: of it).
+import { securityHeaders } from "./lib/http/security-headers.mjs";
+
 const isDev = process.env.NODE_ENV !== "production";
-const contentSecurityPolicy = [
-  "default-src 'self'",
-  `script-src 'self' 'unsafe-inline'${isDev ? " 'unsafe-eval'" : ""}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -27,12 +15,7 @@ const nextConfig = {
     return [
       {
         source: "/:path*",
-        headers: [
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "Referrer-Policy", value: "no-referrer" },
-          { key: "X-Frame-Options", value: "DENY" },
-          { key: "Content-Security-Policy", value: contentSecurityPolicy },
-        ],
+        headers: securityHeaders(isDev),
       },
     ];
   },

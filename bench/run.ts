@@ -29,7 +29,8 @@ const cpuProfileDir = arg("cpu-prof");
 const log = (line: string) => (json ? process.stderr.write(line + "\n") : console.log(line));
 
 const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "unknown", memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
-log(`War Room benchmark on ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`);
+const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(", ");
+log(`War Room benchmark on ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}; load average ${loadAverage()}`);
 
 /** The server's own event-loop lag p99 (seconds → ms), from its /metrics. */
 async function eventLoopLagP99(server: BenchServer): Promise<number> {
@@ -46,8 +47,10 @@ function print() {
   if (results.serial && !printed.has("serial")) {
     printed.add("serial");
     console.log("\nOne request at a time, on a live rollout (ms)");
-    console.log("request | n | p50 | p95 | p99 | max");
-    for (const r of results.serial) console.log([r.label, r.latency.n, ms(r.latency.p50), ms(r.latency.p95), ms(r.latency.p99), ms(r.latency.max)].join(" | "));
+    console.log("request | n | p50 | p95 | p99 | max | server p50 | server p95 | server p99 (Server-Timing)");
+    for (const r of results.serial) {
+      console.log([r.label, r.latency.n, ms(r.latency.p50), ms(r.latency.p95), ms(r.latency.p99), ms(r.latency.max), ms(r.server?.p50 ?? NaN), ms(r.server?.p95 ?? NaN), ms(r.server?.p99 ?? NaN)].join(" | "));
+    }
   }
   if (results.inProcess && !printed.has("inProcess")) {
     printed.add("inProcess");
@@ -76,12 +79,23 @@ function print() {
   if (results.httpLoad && !printed.has("httpLoad")) {
     printed.add("httpLoad");
     console.log("\nHTTP ticks at a steady rate on one rollout, 200 sockets watching each server (ms)");
-    console.log("rate | route | requests | expected | errors | non-2xx | p50 | p97.5 | p99 | max | p99 ÷ floor p99");
+    console.log("Rows run one after another; latency from each request's due time (open loop); answered = 2xx before the row ended");
+    console.log(
+      "rate | route | answered | offered | non-2xx | errors | timeouts | p50 | p95 | p99 | max | p99 ÷ floor p99 | server p50 | server p99 | generator lag p99 / CPU % | watchers lag p99 / CPU % | watcher messages / events",
+    );
     const runs = results.httpLoad.runs;
     for (const r of runs) {
       const floor = runs.find((f) => f.rate === r.rate && f.label.startsWith("floor"));
       const ratio = floor && r !== floor ? (r.p99 / floor.p99).toFixed(2) : "";
-      console.log([r.rate, r.label, r.requests, r.rate * r.seconds, r.errors, r.non2xx, ms(r.p50), ms(r.p95), ms(r.p99), ms(r.max), ratio].join(" | "));
+      console.log(
+        [
+          r.rate, r.label, r.answered, r.offered, r.non2xx, r.errors, r.timeouts, ms(r.p50), ms(r.p95), ms(r.p99), ms(r.max), ratio,
+          ms(r.server?.p50 ?? NaN), ms(r.server?.p99 ?? NaN),
+          `${ms(r.generator.eventLoopLagP99Ms)} / ${r.generator.cpuPercent.toFixed(0)}`,
+          `${ms(r.watchers.eventLoopLagP99Ms)} / ${r.watchers.cpuPercent.toFixed(0)}`,
+          `${r.watchers.messages} / ${r.watchers.events}`,
+        ].join(" | "),
+      );
     }
     console.log(`server event-loop lag p99: ${ms(results.httpLoad.eventLoopLagP99Ms)} ms`);
   }
@@ -154,5 +168,6 @@ if (only.has("parse")) {
   print();
 }
 
+log(`load average at the end: ${loadAverage()}`);
 if (json) console.log(JSON.stringify({ machine, ...results }, null, 2));
 process.exit(0);

@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { io, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, ServerToClientEvents } from "../lib/realtime/contract";
+import { onCommittedEvents, type ClientToServerEvents, type ServerToClientEvents } from "../lib/realtime/contract";
 import type { EventEnvelope, JoinAck } from "../lib/schemas/events";
 import type { BenchServer } from "./server";
 import { summarise, type Summary } from "./stats";
@@ -39,9 +39,11 @@ export async function measureTickFanout(server: BenchServer, clientCount: number
   const waiting = new Map<string, { remaining: number; done: () => void }>();
   const keyOf = (e: EventEnvelope) => (e.type === "bench.baseline" ? `b${String(e.data.n)}` : `a${e.seq}`);
   for (const client of clients) {
-    client.on("event", (envelope) => {
-      const entry = waiting.get(keyOf(envelope));
-      if (entry && --entry.remaining === 0) entry.done();
+    onCommittedEvents(client, (envelopes) => {
+      for (const envelope of envelopes) {
+        const entry = waiting.get(keyOf(envelope));
+        if (entry && --entry.remaining === 0) entry.done();
+      }
     });
   }
   const headers = { authorization: `Bearer ${server.token}`, "content-type": "application/json" };

@@ -5,6 +5,7 @@ import { requirePageUser } from "@/lib/auth/page-session";
 import { listRollouts } from "@/lib/domain/rollouts";
 import { listOwnApiTokens } from "@/lib/domain/tokens";
 import { getUser } from "@/lib/domain/users";
+import { ROLE_LABEL } from "@/lib/domain/status";
 
 export const metadata: Metadata = { title: "Profile" };
 export const dynamic = "force-dynamic";
@@ -20,7 +21,7 @@ export default async function ProfilePage() {
       <main className="mx-auto max-w-5xl p-6">
         <h1 className="mb-1 text-2xl font-semibold">{user.name}</h1>
         <p className="mb-4 text-sm text-slate-600">
-          {user.email} · {user.role}
+          {user.email} · {ROLE_LABEL[user.role]}
           {account.singleSignOn ? " · signs in with single sign-on" : ""}
         </p>
         <ProfilePanel initialTokens={tokens} hasPassword={account.hasPassword} rollouts={choices} />

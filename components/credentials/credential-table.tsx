@@ -1,19 +1,13 @@
 "use client";
 
 import type { ReactNode } from "react";
+import { CREDENTIAL_STATE, softBadge, type CredentialState } from "@/lib/domain/status";
 
 // The one list of credentials that can be revoked: API tokens (profile), stakeholder links (sign-off page) and
 // invitations (people admin). Each row has a state; an active (or pending) one has a Revoke button.
 
-export type CredentialState = "active" | "pending" | "used" | "expired" | "revoked";
-
-const STATE_STYLE: Record<CredentialState, string> = {
-  active: "bg-green-100 text-ok",
-  pending: "bg-green-100 text-ok",
-  used: "bg-slate-200 text-slate-700",
-  expired: "bg-slate-200 text-slate-700",
-  revoked: "bg-red-100 text-breach",
-};
+// States take their words and colours from the status vocabulary.
+export type { CredentialState };
 
 export type CredentialColumn<T> = { header: string; cell: (row: T) => ReactNode; className?: string };
 
@@ -64,7 +58,7 @@ export function CredentialTable<T extends { id: string; state: CredentialState }
               </td>
             ))}
             <td className="py-1">
-              <span className={`rounded px-1.5 py-0.5 text-xs font-semibold ${STATE_STYLE[row.state]}`}>{row.state}</span>
+              <span className={`rounded px-1.5 py-0.5 text-xs font-semibold ${softBadge(CREDENTIAL_STATE[row.state])}`}>{CREDENTIAL_STATE[row.state].label}</span>
             </td>
             <td className="py-1 text-right">
               {revocable(row) ? (

@@ -103,6 +103,8 @@ export async function changeRollout<T>(
  * item-tick-sql.ts). Alone in its batch and with no event hook wanting `eventTypes`, it runs by itself: one round
  * trip, its own transaction, no interactive transaction around it. Otherwise it runs inside the batch's
  * transaction like any change, followed by the hooks. Either way the events are published after commit.
+ * The statement's contract: when it throws a DomainError (not found, stale version), its statement succeeded and
+ * wrote nothing, so a batch of them shares one transaction without a savepoint each (write-queue.ts).
  */
 export async function changeRolloutInOneStatement<T>(
   ref: RolloutRef,
@@ -116,7 +118,7 @@ export async function changeRolloutInOneStatement<T>(
       await runEventHooks(tx, rolloutId, value.events);
       return value;
     },
-    standalone: hooksWanting(rolloutId, eventTypes).length ? undefined : () => statement(getDb(), rolloutId),
+    ...(hooksWanting(rolloutId, eventTypes).length ? {} : { standalone: () => statement(getDb(), rolloutId), needsNoSavepoint: true }),
   });
 }
 

@@ -180,9 +180,10 @@ const shareLinkSelect = {
 } satisfies Prisma.ShareTokenSelect;
 
 function toShareLinkView(row: Prisma.ShareTokenGetPayload<{ select: typeof shareLinkSelect }>, now = new Date()) {
-  const state: "active" | "expired" | "revoked" = row.revokedAt ? "revoked" : row.expiresAt && row.expiresAt <= now ? "expired" : "active";
+  const state: ShareLinkState = row.revokedAt ? "revoked" : row.expiresAt && row.expiresAt <= now ? "expired" : "active";
   return jsonify({ ...row, state });
 }
+export type ShareLinkState = "active" | "expired" | "revoked";
 export type ShareLinkView = ReturnType<typeof toShareLinkView>;
 
 /** A rollout's stakeholder links, newest first, for a commander or an admin. */

@@ -2,13 +2,14 @@ import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeRollout, makeUser } from "@/test/factories";
 import { startDemoTarget, type DemoTarget } from "@/lib/demo-target/server";
-import { createAction, requestActionRun } from "@/lib/domain/actions";
+import { createAction } from "@/lib/domain/action-configs";
+import { requestActionRun } from "@/lib/domain/action-runs";
 import { getRolloutState } from "@/lib/domain/rollouts";
 import { createShareToken } from "@/lib/domain/tokens";
 import { createActionSchema } from "@/lib/schemas/actions";
 import type { CommandAck } from "@/lib/schemas/commands";
 import type { EventEnvelope } from "@/lib/schemas/events";
-import type { ClientToServerEvents, ServerToClientEvents } from "./contract";
+import { onCommittedEvents, type ClientToServerEvents, type ServerToClientEvents } from "./contract";
 import { startRealtimeTestServer } from "@/test/realtime-server";
 
 // Phase control, sign-offs and actions over the socket: the same rules as HTTP (403 for viewers, engineers and
@@ -134,7 +135,7 @@ describe("command", () => {
     const r = await rolloutWithRollback();
     const watcher = await open({ cookie: viewer.cookie });
     const seen: EventEnvelope[] = [];
-    watcher.on("event", (e) => seen.push(e));
+    onCommittedEvents(watcher, (batch) => seen.push(...batch));
     await new Promise((resolve) => watcher.emit("join", { rolloutId: r.id }, resolve));
 
     const cole = await open({ cookie: commander.cookie });
@@ -157,7 +158,9 @@ describe("command", () => {
       const check = () => {
         const last = seen.find((e) => e.type === "action.run.finished" && (e.data.run as { action: { kind: string } }).action.kind === "KILL_SWITCH");
         if (last) resolve(last);
-        else watcher.once("event", check);
+        else {
+          const stop = onCommittedEvents(watcher, () => (stop(), check()));
+        }
       };
       check();
     });

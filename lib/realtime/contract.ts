@@ -6,12 +6,16 @@ import type { EventEnvelope, JoinAck } from "@/lib/schemas/events";
 // Connect to the app's origin (default path) with the session cookie, or `auth: { token }` (API or share token).
 
 export type ServerToClientEvents = {
-  /** Every committed change, in seq order per rollout. */
+  /** A committed change, in seq order per rollout (the only one published for its rollout in that turn). */
   event: (envelope: EventEnvelope) => void;
+  /** Several committed changes of one rollout published in the same event-loop turn, in seq order: one message. */
+  events: (envelopes: EventEnvelope[]) => void;
   /** Live, non-logged streams (metric samples, presence); volatile. */
   live: (message: { rolloutId: string; channel: string; payload: unknown }) => void;
   /** This socket's user now has another role (sent after an admin or the identity provider changed it). */
   principal: (message: PrincipalMessage) => void;
+  /** This socket's session or token ended, or its user was deactivated: the server closes it right after. */
+  signedOut: () => void;
 };
 
 export type PrincipalMessage = { userId: string; name: string; role: string };
@@ -43,6 +47,28 @@ export type InterServerEvents = {
 };
 
 export type SocketData = { principal: Principal };
+
+type EventSource = {
+  on(event: "event", listener: (envelope: EventEnvelope) => void): unknown;
+  on(event: "events", listener: (envelopes: EventEnvelope[]) => void): unknown;
+  off(event: "event", listener: (envelope: EventEnvelope) => void): unknown;
+  off(event: "events", listener: (envelopes: EventEnvelope[]) => void): unknown;
+};
+
+/**
+ * Every committed event a client socket receives, whether it came alone (`event`) or in one turn's batch (`events`),
+ * handed over in the order sent. Returns the unsubscribe. Every client of the event stream listens through this.
+ */
+export function onCommittedEvents(socket: EventSource, listener: (envelopes: EventEnvelope[]) => void): () => void {
+  const one = (envelope: EventEnvelope) => listener([envelope]);
+  const many = (envelopes: EventEnvelope[]) => Array.isArray(envelopes) && listener(envelopes);
+  socket.on("event", one);
+  socket.on("events", many);
+  return () => {
+    socket.off("event", one);
+    socket.off("events", many);
+  };
+}
 
 export const rolloutRoom = (rolloutId: string) => `rollout:${rolloutId}`;
 export const publicRolloutRoom = (rolloutId: string) => `rollout:${rolloutId}:public`;

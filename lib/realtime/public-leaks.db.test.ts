@@ -7,7 +7,7 @@ import { createShareToken } from "@/lib/domain/tokens";
 import { withRealtimeTestServer } from "@/test/realtime-server";
 import { EVALUATION_CHANNEL, type EventEnvelope } from "@/lib/schemas/events";
 import { METRICS_CHANNEL } from "@/lib/schemas/metrics";
-import type { ClientToServerEvents, ServerToClientEvents } from "./contract";
+import { onCommittedEvents, type ClientToServerEvents, type ServerToClientEvents } from "./contract";
 import { publishVolatile } from "./publisher";
 
 // What a share-token socket receives, against the real socket.io server: a metric source's error text and an
@@ -27,7 +27,7 @@ async function joined(token: string, rolloutId: string): Promise<{ socket: Clien
   const live: { channel: string; payload: unknown }[] = [];
   const events: EventEnvelope[] = [];
   socket.on("live", (message) => live.push(message));
-  socket.on("event", (envelope) => events.push(envelope));
+  onCommittedEvents(socket, (batch) => events.push(...batch));
   const ack = await socket.emitWithAck("join", { rolloutId });
   expect(ack).toMatchObject({ ok: true });
   return { socket, live, events };

@@ -7,13 +7,15 @@ import { updateItem } from "@/lib/domain/checklists";
 import { getRolloutState } from "@/lib/domain/rollouts";
 import type { EventEnvelope, JoinAck } from "@/lib/schemas/events";
 import { createPostgresAdapter } from "./adapter";
-import type { ClientToServerEvents, ServerToClientEvents } from "./contract";
+import { onCommittedEvents, type ClientToServerEvents, type ServerToClientEvents } from "./contract";
 import { syncRollout } from "./rollout-sync";
 import { createRealtimeServer, type RealtimeServer } from "./server";
 
 // Events must reach clients in seq order with concurrent writers, on the server as server.ts builds it: with
 // socket.io's Postgres adapter, whose broadcast waited for its NOTIFY (one of several pool connections, some
-// through an attachment row for large payloads) before emitting locally, so events overtook each other.
+// through an attachment row for large payloads) before emitting locally, so events overtook each other. And the
+// events one turn publishes for a room go out as one message per client (coalesce.ts): fewer socket writes, the
+// same events in the same order.
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -49,15 +51,16 @@ describe("publishing under concurrent writers", () => {
         const client: Client = connect(url, { transports: ["websocket"], auth: { token: viewer.apiToken }, reconnection: false });
         clients.push(client);
         const seen: number[] = [];
+        const batchSizes: number[] = [];
         let joins = 0;
         client.onAnyOutgoing((event) => event === "join" && joins++);
-        client.on("event", (e: EventEnvelope) => seen.push(e.seq));
+        onCommittedEvents(client, (batch: EventEnvelope[]) => (batchSizes.push(batch.length), seen.push(...batch.map((e) => e.seq))));
         await new Promise<void>((resolve, reject) => (client.once("connect", () => resolve()), client.once("connect_error", reject)));
         const first = await new Promise<JoinAck>((resolve) => client.emit("join", { rolloutId }, resolve));
         if (!first.ok) throw new Error(first.error.message);
         let state = { lastSeq: first.lastSeq };
         syncRollout({ socket: client, rolloutId, getState: () => state, setState: (s) => (state = s), apply: (_s, e) => ({ lastSeq: e.seq }), refetch: () => {} });
-        return { seen, startSeq: first.lastSeq, rejoins: () => joins - 2, lastSeq: () => state.lastSeq };
+        return { seen, batchSizes, startSeq: first.lastSeq, rejoins: () => joins - 2, lastSeq: () => state.lastSeq };
       }),
     );
 
@@ -75,6 +78,9 @@ describe("publishing under concurrent writers", () => {
       const inversions = watcher.seen.filter((seq, i) => i > 0 && seq < Math.max(...watcher.seen.slice(0, i))).length;
       expect({ inversions, rejoins: watcher.rejoins() }).toEqual({ inversions: 0, rejoins: 0 });
       expect(watcher.seen).toEqual(Array.from({ length: changes }, (_, i) => watcher.startSeq + i + 1));
+      // Concurrent writers share commits (write-queue.ts), and a commit's events reach each client as one message.
+      expect(Math.max(...watcher.batchSizes)).toBeGreaterThan(1);
+      expect(watcher.batchSizes.length).toBeLessThan(changes);
     }
   });
 });

@@ -1,6 +1,6 @@
 import type { Socket } from "socket.io-client";
 import type { EventEnvelope, JoinAck } from "@/lib/schemas/events";
-import type { ClientToServerEvents, ServerToClientEvents } from "./contract";
+import { onCommittedEvents, type ClientToServerEvents, type ServerToClientEvents } from "./contract";
 
 // Framework-free: keeps one client's copy of a rollout in step with the server. Joins the rollout's room,
 // applies events in seq order, and on a gap, a reconnect or a wake-up re-joins with the last seq it has (the
@@ -78,9 +78,10 @@ export function syncRollout<S extends { lastSeq: number }>(opts: RolloutSyncOpti
     pending = [];
     opts.onConnection?.(socket.active ? "reconnecting" : "offline");
   };
-  const onEvent = (envelope: EventEnvelope) => {
-    if (catchingUp) pending.push(envelope);
-    else applyInOrder([envelope]);
+  // One event, or one turn's batch of them (lib/realtime/server.ts coalesces per room): the same checks either way.
+  const onEvents = (envelopes: EventEnvelope[]) => {
+    if (catchingUp) pending.push(...envelopes);
+    else applyInOrder(envelopes);
   };
   const onLive = (message: { rolloutId: string; channel: string; payload: unknown }) => {
     if (message.rolloutId === rolloutId) opts.onLive?.({ channel: message.channel, payload: message.payload });
@@ -88,7 +89,7 @@ export function syncRollout<S extends { lastSeq: number }>(opts: RolloutSyncOpti
   socket.on("connect", onConnect);
   socket.on("disconnect", onDown);
   socket.on("connect_error", onDown);
-  socket.on("event", onEvent);
+  const stopEvents = onCommittedEvents(socket, onEvents);
   socket.on("live", onLive);
   if (socket.connected) catchUp();
 
@@ -99,7 +100,7 @@ export function syncRollout<S extends { lastSeq: number }>(opts: RolloutSyncOpti
       socket.off("connect", onConnect);
       socket.off("disconnect", onDown);
       socket.off("connect_error", onDown);
-      socket.off("event", onEvent);
+      stopEvents();
       socket.off("live", onLive);
     },
   };

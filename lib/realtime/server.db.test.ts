@@ -6,7 +6,7 @@ import { getRolloutState } from "@/lib/domain/rollouts";
 import { createShareToken, revokeShareToken } from "@/lib/domain/tokens";
 import { DELETE as revokeLinkRoute } from "@/app/api/v1/share-links/[id]/route";
 import type { EventEnvelope, JoinAck } from "@/lib/schemas/events";
-import type { ClientToServerEvents, ServerToClientEvents } from "./contract";
+import { onCommittedEvents, type ClientToServerEvents, type ServerToClientEvents } from "./contract";
 import { startRealtimeTestServer } from "@/test/realtime-server";
 
 // Real socket.io server on a real HTTP server, real socket.io clients, real Postgres: the realtime contract
@@ -95,7 +95,7 @@ describe("join", () => {
     await connected(client);
     await join(client, { rolloutId: otherRolloutId });
     const seen: EventEnvelope[] = [];
-    client.on("event", (e) => seen.push(e));
+    onCommittedEvents(client, (batch) => seen.push(...batch));
     const item = (await getRolloutState(rolloutId)).items[1]!;
     const watcher = open({ token: viewer.apiToken });
     await connected(watcher);

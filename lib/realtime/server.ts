@@ -25,6 +25,7 @@ import { runCommand } from "./commands";
 import { registerRealtime } from "./publisher";
 import { allowedOrigins, readAuthEnv } from "@/lib/auth/auth-config";
 import { invalidateCachedPrincipals } from "@/lib/auth/principal-cache";
+import { createRoomCoalescer } from "./coalesce";
 import { createSeqOrderer } from "./seq-order";
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -116,14 +117,24 @@ export function createRealtimeServer(
   // Events reach this process's clients in seq order: emitted locally at once (the Postgres adapter's broadcast
   // would first wait for its NOTIFY, and concurrent NOTIFYs finish in any order), and sent to the other
   // processes as one server-side message per batch, which each puts back in order (seq-order.ts).
+  // One turn's events for a room go out as one message per socket (coalesce.ts).
+  const coalescer = createRoomCoalescer((room, envelopes) => {
+    if (envelopes.length === 1) io.local.to(room).emit("event", envelopes[0]!);
+    else io.local.to(room).emit("events", envelopes);
+  });
   const emitHere = (envelope: EventEnvelope) => {
+    coalescer.push(rolloutRoom(envelope.rolloutId), envelope);
+    coalescer.push(publicRolloutRoom(envelope.rolloutId), toPublicEvent(envelope));
+  };
+  // The benchmark's baseline stays a raw broadcast, one emit per envelope.
+  const emitUnlogged = (envelope: EventEnvelope) => {
     io.local.to(rolloutRoom(envelope.rolloutId)).emit("event", envelope);
     io.local.to(publicRolloutRoom(envelope.rolloutId)).emit("event", toPublicEvent(envelope));
   };
   const orderer = createSeqOrderer(emitHere);
   const clustered = Boolean(opts.adapter);
   io.on("warroom:events", (events) => events.forEach(orderer.accept));
-  io.on("warroom:unlogged", emitHere);
+  io.on("warroom:unlogged", emitUnlogged);
 
   io.on("recheckUserSockets", (userId) => void recheckLocalUserSockets(io, userId));
 
@@ -139,7 +150,7 @@ export function createRealtimeServer(
       recordPublished(io, events);
     },
     emitUnloggedEvent: (envelope) => {
-      emitHere(envelope);
+      emitUnlogged(envelope);
       if (clustered) io.serverSideEmit("warroom:unlogged", envelope);
     },
     publishVolatile: (rolloutId, channel, payload) => {
@@ -176,7 +187,9 @@ export async function recheckSocketPrincipal(socket: RealtimeSocket): Promise<Pr
     throw error;
   });
   if (!current || (before.kind === "user" && (current.kind !== "user" || current.userId !== before.userId))) {
-    // After the caller's ack (a 401) has gone out.
+    // The page learns why before it is closed (it drops its controls), then the socket goes, after the caller's
+    // ack (a 401) has gone out.
+    socket.emit("signedOut");
     setImmediate(() => socket.disconnect(true));
     return null;
   }

@@ -1,0 +1,1 @@
+export function securityHeaders(isDev: boolean): { key: string; value: string }[];
