@@ -22,7 +22,7 @@ import { createChannel } from "@/lib/domain/notification-channels";
 import { SYSTEM_ACTOR } from "@/lib/auth/principal";
 import { generateToken, hashToken } from "@/lib/auth/secrets";
 import { getDb } from "@/lib/db/client";
-import { createSeedAction } from "@/lib/domain/actions";
+import { createSeedAction } from "@/lib/domain/action-configs";
 import { getRolloutState } from "@/lib/domain/rollouts";
 import { createTileAs } from "@/lib/domain/tiles";
 import type { ApiTokenView } from "@/lib/domain/tokens";
