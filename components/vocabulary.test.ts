@@ -27,7 +27,7 @@ const RULES: { name: string; pattern: RegExp }[] = [
   { name: "role or kind lower-cased", pattern: /\b(?:role|kind|status|state)\??\.toLowerCase\(\)/g },
   { name: "enum value lower-cased into a label", pattern: /\blabel:\s*\w+\.toLowerCase\(\)/g },
   { name: "raw enum value shown", pattern: /(?<![=\w$])\{[\w.?!]*\.(?:status|state|verdict|signerRole|decision)\}/g },
-  { name: "raw role shown", pattern: /(?<![=\w])(?:\{|\$\{)(?:user|message|inv|u|me)\.role\}/g },
+  { name: "raw role shown", pattern: /(?<![=\w$-])(?:\{|\$\{)(?:(?:user|message|inv|u|me)\.)?role\}/g },
   { name: "raw roles joined", pattern: /requiredRoles\.join\(\s*"[^"]+"\s*\)/g },
 ];
 
