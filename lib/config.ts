@@ -33,6 +33,8 @@ export const envSchema = z.object({
   WARROOM_NOTIFY_BACKOFF_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
   // How often reminders (overdue items, waiting gates, stakeholder updates) are looked for (lib/domain/reminders.ts).
   WARROOM_REMINDER_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  // How often login throttle rows whose window has passed are deleted (lib/domain/login-throttle.ts).
+  WARROOM_THROTTLE_PRUNE_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(600_000),
   // Demo mode's demo target (lib/demo/target.ts): 0 = a free port (then kept in WARROOM_DATA_DIR for restarts).
   WARROOM_DEMO_TARGET_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
   WARROOM_DEMO_BAD_BUILD_ABOVE_PERCENT: z.coerce.number().min(0).max(100).default(25),

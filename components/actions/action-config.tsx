@@ -4,8 +4,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { apiFetch } from "@/lib/api/client";
 import { actionKeys } from "@/lib/api/keys";
-import type { ActionConfigView } from "@/lib/domain/actions";
+import type { ActionConfigView } from "@/lib/domain/action-configs";
 import type { CreateActionInput } from "@/lib/schemas/actions";
+import { ACTION_KIND_LABEL, ROLE_LABEL } from "@/lib/domain/status";
 
 // ADMIN: the rollout's actions as configured. Secret header values never come back from the server (••••);
 // leaving a stored secret's value empty keeps it.
@@ -104,7 +105,7 @@ export function ActionConfig({ rolloutId }: { rolloutId: string }) {
             <li key={action.id} className="py-2" data-testid={`action-config-${action.id}`}>
               <div className="flex flex-wrap items-baseline gap-2">
                 <span className="font-semibold">{action.name}</span>
-                <span className="text-xs text-slate-500">{action.kind.replace("_", " ").toLowerCase()}</span>
+                <span className="text-xs text-slate-500">{ACTION_KIND_LABEL[action.kind]}</span>
                 <code className="text-xs">
                   {action.method} {action.url}
                 </code>
@@ -178,7 +179,7 @@ function ActionForm(props: { initial: Draft; isNew: boolean; saving: boolean; er
           >
             {KINDS.map((k) => (
               <option key={k} value={k}>
-                {k.replace("_", " ").toLowerCase()}
+                {ACTION_KIND_LABEL[k]}
               </option>
             ))}
           </select>
@@ -245,7 +246,7 @@ function ActionForm(props: { initial: Draft; isNew: boolean; saving: boolean; er
               checked={draft.allowedRoles.includes(role)}
               onChange={(e) => set("allowedRoles", e.target.checked ? [...draft.allowedRoles, role] : draft.allowedRoles.filter((r) => r !== role))}
             />
-            {role}
+            {ROLE_LABEL[role]}
           </label>
         ))}
         <label className="flex items-center gap-1">

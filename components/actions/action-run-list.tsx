@@ -1,30 +1,8 @@
 import { formatAgo } from "@/components/rollouts/format";
 import type { ActionRunView } from "@/lib/domain/selects";
+import { ACTION_RUN_STATUS, softBadge } from "@/lib/domain/status";
 
 // Who ran what, why, and how it went: shown in the war room and on the sign-off page, fed by the live cache.
-
-export const RUN_STATUS_STYLE: Record<ActionRunView["status"], string> = {
-  PENDING_APPROVAL: "bg-amber-100 text-warn",
-  RUNNING: "bg-sky-100 text-sky-800",
-  SUCCEEDED: "bg-green-100 text-ok",
-  FAILED: "bg-red-100 text-breach",
-  EXPIRED: "bg-slate-200 text-slate-700",
-  REJECTED: "bg-slate-200 text-slate-700",
-  DRY_RUN: "bg-slate-200 text-slate-700",
-  // The outcome is unknown (the server stopped mid-call): a warning, someone must check the target.
-  INTERRUPTED: "bg-amber-100 text-warn",
-};
-
-export const RUN_STATUS_LABEL: Record<ActionRunView["status"], string> = {
-  PENDING_APPROVAL: "awaiting approval",
-  RUNNING: "running",
-  SUCCEEDED: "succeeded",
-  FAILED: "failed",
-  EXPIRED: "expired",
-  REJECTED: "rejected",
-  DRY_RUN: "dry run",
-  INTERRUPTED: "interrupted",
-};
 
 /** A pending approval whose window has passed shows as expired even before anyone tries to approve it. */
 export function effectiveRunStatus(run: ActionRunView, now: number): ActionRunView["status"] {
@@ -46,7 +24,7 @@ export function ActionRunList({ runs, now, limit = 8 }: { runs: ActionRunView[];
           <li key={run.id} data-testid={`action-run-${run.id}`} data-status={status} data-kind={run.action.kind} className="rounded border border-slate-200 bg-white px-2 py-1">
             <div className="flex flex-wrap items-baseline gap-2">
               <span className="font-medium">{runTitle(run)}</span>
-              <span className={`rounded px-1.5 text-xs font-semibold ${RUN_STATUS_STYLE[status]}`}>{RUN_STATUS_LABEL[status]}</span>
+              <span className={`rounded px-1.5 text-xs font-semibold ${softBadge(ACTION_RUN_STATUS[status])}`}>{ACTION_RUN_STATUS[status].label}</span>
               {run.responseStatus !== null ? <span className="text-xs text-slate-500">HTTP {run.responseStatus}</span> : null}
               {run.durationMs !== null ? <span className="text-xs text-slate-500">{run.durationMs} ms</span> : null}
               {run.attempts > 1 ? <span className="text-xs text-slate-500">{run.attempts} attempts</span> : null}

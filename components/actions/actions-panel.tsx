@@ -6,16 +6,19 @@ import { useState } from "react";
 import { ApiError, apiFetch, newIdempotencyKey } from "@/lib/api/client";
 import { can, canRunAction } from "@/lib/auth/permissions";
 import type { Role } from "@/lib/db/generated/enums";
-import type { ActionRunResult, DryRunResult } from "@/lib/domain/actions";
+import type { ActionRunResult, DryRunResult } from "@/lib/domain/action-runs";
 import { currentPhaseOf, nextPhaseOf } from "@/lib/domain/phase-rules";
 import type { RolloutState } from "@/lib/domain/rollouts";
 import type { ActionRunDetailView, ActionRunView, ActionSummary } from "@/lib/domain/selects";
 import { ActionRunList, effectiveRunStatus, runTitle } from "./action-run-list";
+import { ACTION_KIND_LABEL, TONE_CLASSES } from "@/lib/domain/status";
+
+/** Actions that take the new build away: their buttons are in the breach tone. */
+const DESTRUCTIVE_KINDS: ReadonlySet<string> = new Set(["ROLLBACK", "KILL_SWITCH"]);
 
 // The rollout's actions as one-click, confirmed, recorded steps: run (with a reason), dry run, approve a
 // colleague's two-person request, and the recent runs with their outcome.
 
-const KIND_LABEL: Record<ActionSummary["kind"], string> = { ROLLBACK: "rollback", KILL_SWITCH: "kill switch", SET_TRAFFIC: "traffic", CUSTOM: "custom" };
 
 type Props = { state: RolloutState; role: Role; userId: string; now: number };
 
@@ -50,12 +53,12 @@ export function ActionsPanel({ state, role, userId, now }: Props) {
                 disabled={!allowed}
                 title={allowed ? undefined : `${action.allowedRoles.join(", ")} only`}
                 onClick={() => setOpen(action)}
-                className={`rounded px-3 py-1.5 text-sm font-semibold disabled:opacity-50 ${action.kind === "ROLLBACK" || action.kind === "KILL_SWITCH" ? "bg-breach text-white" : "border border-slate-300 bg-white"}`}
+                className={`rounded px-3 py-1.5 text-sm font-semibold disabled:opacity-50 ${DESTRUCTIVE_KINDS.has(action.kind) ? TONE_CLASSES.breach.badge : "border border-slate-300 bg-white"}`}
               >
                 {action.name}…
               </button>
               <span className="ml-1 text-xs text-slate-500">
-                {KIND_LABEL[action.kind]}
+                {ACTION_KIND_LABEL[action.kind]}
                 {action.requiresSecondApprover ? " · two-person" : ""}
               </span>
             </li>

@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { formatTOffset } from "@/components/rollouts/format";
 import { parseRelativeOffset } from "@/lib/runbook/parse-time";
+import { roleLabel } from "@/lib/domain/status";
 
 export type ItemFormValues = { text: string; ownerId: string | null; ownerName: string | null; dueOffsetMinutes: number | null };
 export type AssignableUser = { id: string; name: string; role?: string };
@@ -77,7 +78,7 @@ export function ItemForm({
           {users.map((u) => (
             <option key={u.id} value={u.id}>
               {u.name}
-              {u.role ? ` (${u.role.toLowerCase()})` : ""}
+              {u.role ? ` (${roleLabel(u.role)})` : ""}
             </option>
           ))}
         </select>

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { can } from "@/lib/auth/permissions";
 import type { UserPrincipal } from "@/lib/auth/principal";
 import { SignOutButton } from "./sign-out-button";
+import { ROLE_LABEL } from "@/lib/domain/status";
 
 export function AppHeader({ user, children }: { user: UserPrincipal; children?: React.ReactNode }) {
   return (
@@ -16,7 +17,7 @@ export function AppHeader({ user, children }: { user: UserPrincipal; children?: 
         </Link>
       ) : null}
       <Link href="/profile" className="text-sm" data-testid="current-user">
-        {user.name} <span className="rounded bg-slate-700 px-1.5 py-0.5 text-xs">{user.role}</span>
+        {user.name} <span className="rounded bg-slate-700 px-1.5 py-0.5 text-xs">{ROLE_LABEL[user.role]}</span>
       </Link>
       <SignOutButton />
     </header>

@@ -6,6 +6,7 @@ import { useNow } from "@/components/rollouts/use-now";
 import { metricKeys } from "@/lib/api/keys";
 import type { TileSeries } from "@/lib/domain/metric-samples";
 import type { PhaseView, TileView } from "@/lib/domain/selects";
+import { PHASE_STATUS, TONE_CLASSES, VERDICT } from "@/lib/domain/status";
 import { Sparkline } from "./sparkline";
 import {
   criterionLimit,
@@ -13,10 +14,8 @@ import {
   describeTile,
   gatedPhase,
   readingOf,
-  STATUS_BORDER,
-  STATUS_TEXT,
-  VERDICT_STATUS,
-  type Status,
+  statusBorder,
+  statusText,
 } from "./shape";
 import { useRolloutMetrics } from "./use-rollout-metrics";
 
@@ -89,7 +88,7 @@ function MetricTile({ tile, series, now, wall }: { tile: TileView; series: TileS
       data-testid={`tile-${tile.key}`}
       data-kind={display.kind}
       data-status={display.status}
-      className={`rounded-lg border-2 bg-white p-3 ${failing ? "border-dashed border-slate-400" : STATUS_BORDER[display.status]}`}
+      className={`rounded-lg border-2 bg-white p-3 ${failing ? "border-dashed border-slate-400" : statusBorder(display.status)}`}
     >
       <div className="flex items-baseline justify-between gap-2 text-sm">
         <span className="truncate font-medium" title={tile.key}>
@@ -97,7 +96,7 @@ function MetricTile({ tile, series, now, wall }: { tile: TileView; series: TileS
         </span>
         {failing ? <span className="text-xs font-semibold uppercase text-breach">{display.kind === "error" ? "source error" : "stale"}</span> : null}
       </div>
-      <div data-testid="tile-value" className={`${valueSize} font-semibold tabular-nums ${STATUS_TEXT[display.status]}`}>
+      <div data-testid="tile-value" className={`${valueSize} font-semibold tabular-nums ${statusText(display.status)}`}>
         {display.text}
       </div>
       {display.error ? (
@@ -113,23 +112,16 @@ function MetricTile({ tile, series, now, wall }: { tile: TileView; series: TileS
   );
 }
 
-const VERDICT_BADGE: Record<Status, string> = {
-  ok: "bg-green-100 text-ok",
-  warn: "bg-amber-100 text-warn",
-  breach: "bg-red-100 text-breach",
-  none: "bg-slate-200 text-slate-700",
-};
-
 function GatePanel({ phase, tiles, series, now }: { phase: PhaseView; tiles: TileView[]; series: Map<string, TileSeries>; now: number | null }) {
   const byKey = new Map(tiles.map((t) => [t.key, t]));
-  const status: Status = phase.verdict ? VERDICT_STATUS[phase.verdict] : "none";
+  const verdictTone = phase.verdict ? VERDICT[phase.verdict].tone : "neutral";
   return (
     <section aria-label="Gates" className="rounded-lg border border-slate-200 bg-white p-3" data-testid="gates">
       <h2 className="mb-2 flex flex-wrap items-center gap-2 font-semibold">
         Gates · {phase.name}
-        {phase.status === "ROLLED_BACK" || phase.status === "FAILED" ? <span className="text-sm font-normal text-breach">({phase.status === "FAILED" ? "failed" : "rolled back"})</span> : null}
-        <span data-testid="verdict" data-verdict={phase.verdict ?? "NONE"} className={`rounded px-2 py-0.5 text-sm font-semibold ${VERDICT_BADGE[status]}`}>
-          {phase.verdict ?? "not evaluated yet"}
+        {phase.status === "ROLLED_BACK" || phase.status === "FAILED" ? <span className={`text-sm font-normal ${TONE_CLASSES[PHASE_STATUS[phase.status].tone].text}`}>({PHASE_STATUS[phase.status].label.toLowerCase()})</span> : null}
+        <span data-testid="verdict" data-verdict={phase.verdict ?? "NONE"} className={`rounded px-2 py-0.5 text-sm font-semibold ${TONE_CLASSES[verdictTone].soft}`}>
+          {phase.verdict ? VERDICT[phase.verdict].label : "not evaluated yet"}
         </span>
         {phase.verdict === "INCONCLUSIVE" ? <span className="text-sm font-normal text-slate-600">a human decides</span> : null}
       </h2>
@@ -149,7 +141,7 @@ function GatePanel({ phase, tiles, series, now }: { phase: PhaseView; tiles: Til
                 {criterion.metricKey} {criterionLimit(criterion)}
               </span>
               <span className="tabular-nums">now {display.value}</span>
-              <span data-testid="criterion-state" className={`font-semibold ${STATUS_TEXT[display.status]}`}>
+              <span data-testid="criterion-state" className={`font-semibold ${statusText(display.status)}`}>
                 {display.label}
               </span>
               {criterion.kind === "ROLLBACK_TRIGGER" ? (

@@ -1,7 +1,7 @@
 import { formatAgo } from "@/components/rollouts/format";
 import type { MetricSeries, TileSeries } from "@/lib/domain/metric-samples";
 import type { CriterionView, PhaseView, TileView } from "@/lib/domain/selects";
-import { judgeCriterion, readInPhase, type PhaseReading } from "@/lib/domain/status";
+import { judgeCriterion, readInPhase, TILE_LEVEL_TONE, TONE_CLASSES, type PhaseReading } from "@/lib/domain/status";
 import { comparatorSymbol, latestReading } from "@/lib/metrics/evaluate";
 import { formatNumber } from "@/lib/metrics/phase-evaluation";
 import { appendPoints, type SeriesPoint } from "@/lib/metrics/series";
@@ -13,8 +13,9 @@ import type { MetricUpdate } from "@/lib/schemas/metrics";
 
 export type Status = "ok" | "warn" | "breach" | "none";
 
-export const STATUS_TEXT: Record<Status, string> = { ok: "text-ok", warn: "text-warn", breach: "text-breach", none: "text-slate-500" };
-export const STATUS_BORDER: Record<Status, string> = { ok: "border-green-300", warn: "border-amber-300", breach: "border-red-300", none: "border-slate-200" };
+/** A tile's (or criterion's) text and border colour: its level's tone (lib/domain/status.ts). */
+export const statusText = (status: Status): string => TONE_CLASSES[TILE_LEVEL_TONE[status]].text;
+export const statusBorder = (status: Status): string => TONE_CLASSES[TILE_LEVEL_TONE[status]].border;
 
 /** A value against a tile's thresholds: at or past breach is breach, at or past warn is warn. */
 export function thresholdStatus(
@@ -175,8 +176,6 @@ export function formatDuration(seconds: number): string {
   if (seconds < 3600) return seconds % 60 ? `${Math.floor(seconds / 60)}m${seconds % 60}s` : `${seconds / 60}m`;
   return seconds % 3600 ? `${Math.floor(seconds / 3600)}h${Math.round((seconds % 3600) / 60)}m` : `${seconds / 3600}h`;
 }
-
-export const VERDICT_STATUS: Record<NonNullable<PhaseView["verdict"]>, Status> = { PASS: "ok", FAIL: "breach", INCONCLUSIVE: "warn" };
 
 /**
  * The phase the gate panel shows: the ACTIVE one (or a PAUSED one, whose last verdict still stands); once a

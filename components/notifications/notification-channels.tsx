@@ -9,6 +9,7 @@ import type { SendOutcome } from "@/lib/notifications/send";
 import { TOPICS } from "@/lib/notifications/topics";
 import { formatAgo } from "@/components/rollouts/format";
 import { useNow } from "@/components/rollouts/use-now";
+import { DELIVERY_STATE, softBadge } from "@/lib/domain/status";
 
 // A rollout's notification channels (its own and the defaults), each with its delivery log and a "send test"
 // button; admins add channels and alert tokens. Secrets go in once and never come back: a channel shows the
@@ -16,12 +17,6 @@ import { useNow } from "@/components/rollouts/use-now";
 
 type Kind = ChannelView["kind"];
 const KIND_LABEL: Record<Kind, string> = { SLACK: "Slack", WEBHOOK: "Webhook (CloudEvents)", PAGERDUTY: "PagerDuty" };
-const STATE_STYLE: Record<DeliveryView["state"], string> = {
-  sent: "bg-green-100 text-green-900",
-  failed: "bg-red-100 text-red-900",
-  retrying: "bg-amber-100 text-amber-900",
-  pending: "bg-slate-100 text-slate-800",
-};
 
 type Draft = { kind: Kind; name: string; url: string; secret: string; forRehearsals: boolean };
 const emptyDraft: Draft = { kind: "SLACK", name: "", url: "", secret: "", forRehearsals: false };
@@ -201,7 +196,7 @@ function ChannelCard({ channel, rolloutId, canConfigure, onChanged, onError }: {
         )}
       </header>
       {test && (
-        <p role="status" className={`mt-2 rounded px-2 py-1 ${test.kind === "sent" ? "bg-green-100 text-green-900" : "bg-red-100 text-red-900"}`}>
+        <p role="status" className={`mt-2 rounded px-2 py-1 ${softBadge(DELIVERY_STATE[test.kind === "sent" ? "sent" : "failed"])}`}>
           Test {test.kind === "sent" ? `sent (HTTP ${test.status})` : `not delivered: ${test.error}`}
         </p>
       )}
@@ -230,7 +225,7 @@ function ChannelCard({ channel, rolloutId, canConfigure, onChanged, onError }: {
               </td>
               <td className="pr-2">{d.severity}</td>
               <td>
-                <span className={`rounded px-1 ${STATE_STYLE[d.state]}`}>{d.state}</span>
+                <span className={`rounded px-1 ${softBadge(DELIVERY_STATE[d.state])}`}>{DELIVERY_STATE[d.state].label}</span>
                 {d.state === "retrying" && d.nextAttemptAt && ` · attempt ${d.attempts}, next ${formatAgo(d.nextAttemptAt, now)}`}
                 {d.lastError && d.state !== "sent" && <span className="block text-slate-700">{d.lastError}</span>}
               </td>

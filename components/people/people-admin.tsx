@@ -2,6 +2,8 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+import { CredentialTable } from "@/components/credentials/credential-table";
+import { OneTimeSecret } from "@/components/credentials/one-time-secret";
 import { formatTime } from "@/components/rollouts/format";
 import { ApiError, apiFetch } from "@/lib/api/client";
 import { peopleKeys } from "@/lib/api/keys";
@@ -139,43 +141,22 @@ export function PeopleAdmin({ me, initialUsers, initialInvitations }: { me: stri
           </button>
         </form>
         {inviteUrl ? (
-          <div className="mt-3 rounded border border-green-300 bg-green-50 p-3 text-sm">
-            <p className="mb-1 font-semibold">Send this link now: it is shown only once.</p>
-            <input readOnly value={inviteUrl} aria-label="Invitation link" className="w-full rounded border border-slate-300 bg-white px-2 py-1 font-mono text-xs" onFocus={(e) => e.currentTarget.select()} />
+          <div className="mt-3">
+            <OneTimeSecret title="Send this link now: it is shown only once." value={inviteUrl} label="Invitation link" />
           </div>
         ) : null}
-        {invitations.data.invitations.length ? (
-          <table className="mt-3 w-full text-left text-sm">
-            <thead className="text-slate-500">
-              <tr>
-                <th className="py-1 font-normal">E-mail</th>
-                <th className="py-1 font-normal">Role</th>
-                <th className="py-1 font-normal">Expires</th>
-                <th className="py-1 font-normal">State</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {invitations.data.invitations.map((inv) => (
-                <tr key={inv.id} className="border-t border-slate-100">
-                  <td className="py-1">{inv.email}</td>
-                  <td className="py-1">{inv.role}</td>
-                  <td className="py-1" suppressHydrationWarning>
-                    {formatTime(inv.expiresAt)}
-                  </td>
-                  <td className="py-1">{inv.state}</td>
-                  <td className="py-1 text-right">
-                    {inv.state === "pending" ? (
-                      <button type="button" onClick={() => revoke.mutate(inv.id)} className="rounded border border-red-300 px-2 py-0.5 text-xs text-breach" aria-label={`Revoke the invitation of ${inv.email}`}>
-                        Revoke
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
+        <CredentialTable
+          className="mt-3 w-full text-left text-sm"
+          rows={invitations.data.invitations}
+          empty={null}
+          revokeLabel={(inv) => `Revoke the invitation of ${inv.email}`}
+          onRevoke={(inv) => revoke.mutate(inv.id)}
+          columns={[
+            { header: "E-mail", cell: (inv) => inv.email },
+            { header: "Role", cell: (inv) => inv.role },
+            { header: "Expires", cell: (inv) => formatTime(inv.expiresAt) },
+          ]}
+        />
       </section>
 
       <section aria-label="Create an account" className="rounded-lg border border-slate-200 bg-white p-4">

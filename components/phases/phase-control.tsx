@@ -2,13 +2,12 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import { RUN_STATUS_LABEL } from "@/components/actions/action-run-list";
 import { useNow } from "@/components/rollouts/use-now";
 import { ApiError, apiFetch } from "@/lib/api/client";
 import type { PhaseChange } from "@/lib/domain/phases";
 import { currentPhaseOf, nextPhaseOf, promotionBlockers, startBlockers, type Blocker } from "@/lib/domain/phase-rules";
 import type { RolloutState } from "@/lib/domain/rollouts";
-import { PHASE_STATUS, ROLLOUT_STATUS, TONE_CLASSES } from "@/lib/domain/status";
+import { ACTION_RUN_STATUS, PHASE_STATUS, ROLLOUT_STATUS, TONE_CLASSES, VERDICT } from "@/lib/domain/status";
 
 // Start, promote, pause, resume, abort. The blockers shown are computed by the same pure rules the server
 // checks inside its transaction; the server has the last word (409 with its own list).
@@ -23,7 +22,7 @@ export function PhaseControl({ state, canControl, canOverride }: { state: Rollou
   const [abortOpen, setAbortOpen] = useState(false);
   const [abortReason, setAbortReason] = useState("");
   const [pauseReason, setPauseReason] = useState("");
-  const [message, setMessage] = useState<{ tone: "ok" | "warn" | "error"; text: string; blockers?: Blocker[] } | null>(null);
+  const [message, setMessage] = useState<{ tone: "ok" | "warn" | "breach"; text: string; blockers?: Blocker[] } | null>(null);
 
   const status = state.rollout.status;
   const current = currentPhaseOf(state.phases);
@@ -46,8 +45,8 @@ export function PhaseControl({ state, canControl, canOverride }: { state: Rollou
       const traffic = change.trafficRun;
       if (traffic && traffic.status !== "SUCCEEDED") {
         setMessage({
-          tone: traffic.status === "FAILED" ? "error" : "warn",
-          text: `${command === "start" ? "Started" : "Promoted"}, but “${traffic.action.name}” ${RUN_STATUS_LABEL[traffic.status]}${traffic.error ? `: ${traffic.error}` : ""}. Traffic may not match the phase: set it from the actions below.`,
+          tone: traffic.status === "FAILED" ? "breach" : "warn",
+          text: `${command === "start" ? "Started" : "Promoted"}, but “${traffic.action.name}” ${ACTION_RUN_STATUS[traffic.status].label.toLowerCase()}${traffic.error ? `: ${traffic.error}` : ""}. Traffic may not match the phase: set it from the actions below.`,
         });
       } else {
         setMessage(traffic ? { tone: "ok", text: `Traffic set to ${(traffic.params as { percentage?: number }).percentage ?? "?"}%.` } : null);
@@ -55,7 +54,7 @@ export function PhaseControl({ state, canControl, canOverride }: { state: Rollou
     },
     onError: (error) => {
       const blockersFromServer = error instanceof ApiError ? (error.body.blockers as Blocker[] | undefined) : undefined;
-      setMessage({ tone: "error", text: error instanceof Error ? error.message : "Failed", blockers: blockersFromServer });
+      setMessage({ tone: "breach", text: error instanceof Error ? error.message : "Failed", blockers: blockersFromServer });
     },
   });
 
@@ -82,7 +81,7 @@ export function PhaseControl({ state, canControl, canOverride }: { state: Rollou
               </div>
               <div className="text-xs">
                 {PHASE_STATUS[phase.status].label}
-                {phase.verdict ? ` · ${phase.verdict}` : ""}
+                {phase.verdict ? ` · ${VERDICT[phase.verdict].label}` : ""}
                 {firing ? <span className="font-semibold text-breach"> · {firing} trigger{firing > 1 ? "s" : ""} firing</span> : null}
               </div>
             </li>
@@ -180,7 +179,7 @@ export function PhaseControl({ state, canControl, canOverride }: { state: Rollou
       )}
 
       {message ? (
-        <div role={message.tone === "ok" ? "status" : "alert"} className={`mt-3 rounded border px-3 py-2 text-sm ${message.tone === "ok" ? "border-green-300 bg-green-50 text-ok" : message.tone === "warn" ? "border-amber-300 bg-amber-50 text-warn" : "border-red-300 bg-red-50 text-breach"}`}>
+        <div role={message.tone === "ok" ? "status" : "alert"} className={`mt-3 rounded border px-3 py-2 text-sm ${TONE_CLASSES[message.tone].box} ${TONE_CLASSES[message.tone].text}`}>
           {message.text}
         </div>
       ) : null}

@@ -5,9 +5,10 @@ import type { ContactView } from "@/lib/domain/selects";
 import type { PlanEditInput } from "@/lib/schemas/plan";
 import { ConfirmButton } from "./confirm-button";
 import { formNumber, formText, SelectField, SubmitButton, TextField } from "./form-fields";
+import { CONTACT_KIND_LABEL } from "@/lib/domain/status";
 
 type Edit = (edit: PlanEditInput, label?: string) => void;
-const KINDS = ["PERSON", "TEAM", "CHANNEL"].map((k) => ({ value: k, label: k.toLowerCase() }));
+const KINDS = (["PERSON", "TEAM", "CHANNEL"] as const).map((k) => ({ value: k, label: CONTACT_KIND_LABEL[k] }));
 
 function contactFields(data: FormData) {
   return {

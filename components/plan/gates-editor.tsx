@@ -5,11 +5,12 @@ import type { GateView, PhaseView } from "@/lib/domain/selects";
 import type { PlanEditInput } from "@/lib/schemas/plan";
 import { ConfirmButton } from "./confirm-button";
 import { Field, formText, SelectField, SubmitButton, TextField } from "./form-fields";
+import { GATE_KIND_LABEL, ROLE_LABEL } from "@/lib/domain/status";
 
 type Edit = (edit: PlanEditInput, label?: string) => void;
 type Role = "ADMIN" | "COMMANDER" | "ENGINEER" | "VIEWER";
 const ROLES: Role[] = ["COMMANDER", "ADMIN", "ENGINEER"];
-const KINDS = ["PRE_DEPLOYMENT", "GO_LIVE", "GO_NO_GO", "POST_DEPLOYMENT", "CUSTOM"].map((k) => ({ value: k, label: k.replace(/_/g, " ").toLowerCase() }));
+const KINDS = (["PRE_DEPLOYMENT", "GO_LIVE", "GO_NO_GO", "POST_DEPLOYMENT", "CUSTOM"] as const).map((k) => ({ value: k, label: GATE_KIND_LABEL[k] }));
 
 const rolesOf = (data: FormData) => ROLES.filter((r) => data.get(`role-${r}`) === "on");
 const approversOf = (data: FormData) =>
@@ -24,7 +25,7 @@ function RoleBoxes({ selected }: { selected: readonly string[] }) {
       <legend className="sr-only">Required roles</legend>
       {ROLES.map((role) => (
         <label key={role} className="flex items-center gap-1">
-          <input type="checkbox" name={`role-${role}`} defaultChecked={selected.includes(role)} /> {role.toLowerCase()}
+          <input type="checkbox" name={`role-${role}`} defaultChecked={selected.includes(role)} /> {ROLE_LABEL[role]}
         </label>
       ))}
     </fieldset>
@@ -54,7 +55,7 @@ export function GatesEditor({ gates, phases, rollout, onEdit }: { gates: GateVie
             <fieldset disabled={frozen !== null} className="contents">
               <TextField label="Name" name="name" defaultValue={gate.name} required />
               <span className="self-center text-xs text-slate-500">
-                {gate.kind.replace(/_/g, " ").toLowerCase()}
+                {GATE_KIND_LABEL[gate.kind]}
                 {phase ? ` · before ${phase.name}` : ""}
               </span>
               <RoleBoxes selected={gate.requiredRoles} />

@@ -5,7 +5,7 @@ import type { CriterionView, PhaseView } from "@/lib/domain/selects";
 import type { PlanEditInput } from "@/lib/schemas/plan";
 import { ConfirmButton } from "./confirm-button";
 import { formNumber, formText, SelectField, SubmitButton, TextField } from "./form-fields";
-import { PHASE_STATUS } from "@/lib/domain/status";
+import { PHASE_STATUS, TRIGGER_STATE } from "@/lib/domain/status";
 
 type Edit = (edit: PlanEditInput, label?: string) => void;
 
@@ -63,7 +63,7 @@ function CriterionForm({ criterion, phase, rollout, onEdit }: { criterion?: Crit
         <SubmitButton>{criterion ? "Save" : "Add criterion"}</SubmitButton>
         {criterion ? <ConfirmButton label="Remove" question="Remove this criterion?" onConfirm={() => onEdit({ op: "criterion.remove", criterionId: criterion.id }, `Removed criterion ${criterion.description}`)} className="self-end text-xs" /> : null}
       </fieldset>
-      {criterion ? <span className="w-full text-xs text-slate-500">{criterion.description} · {criterion.state}</span> : null}
+      {criterion ? <span className="w-full text-xs text-slate-500">{criterion.description} · {TRIGGER_STATE[criterion.state].label}</span> : null}
     </form>
   );
 }

@@ -7,6 +7,7 @@ import { formTOffsetOrDash } from "./report-format";
 import { ApiError, apiFetch } from "@/lib/api/client";
 import { rolloutKeys } from "@/lib/api/keys";
 import type { getRehearsalReport } from "@/lib/domain/rehearsals";
+import { labelIn, PHASE_STATUS, ROLLOUT_STATUS } from "@/lib/domain/status";
 
 type Report = Awaited<ReturnType<typeof getRehearsalReport>>;
 
@@ -28,7 +29,7 @@ export function RehearsalReportView({ rehearsalId, initialReport, canRebaseline 
       <section aria-label="Summary" className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
         <p>
           {report.rehearsal.startedAt ? `Started ${new Date(report.rehearsal.startedAt).toLocaleString()}` : "Not started yet"}
-          {report.summary.totalMinutes !== null ? ` · took ${report.summary.totalMinutes} min` : ""} · status {report.rehearsal.status}
+          {report.summary.totalMinutes !== null ? ` · took ${report.summary.totalMinutes} min` : ""} · status {labelIn(ROLLOUT_STATUS, report.rehearsal.status)}
         </p>
         <p data-testid="report-summary">
           {report.summary.lateItems} of {report.summary.measuredItems} measured items ran late
@@ -67,7 +68,7 @@ export function RehearsalReportView({ rehearsalId, initialReport, canRebaseline 
           <tbody>
             {report.phases.map((p) => (
               <tr key={p.phaseId} className={p.overByMinutes !== null && p.overByMinutes > 0 ? "text-warn" : ""}>
-                <td>{p.name}</td><td>{minutes(p.plannedMinutes)}</td><td>{minutes(p.actualMinutes)}</td><td>{signed(p.overByMinutes)}</td><td>{p.status}</td>
+                <td>{p.name}</td><td>{minutes(p.plannedMinutes)}</td><td>{minutes(p.actualMinutes)}</td><td>{signed(p.overByMinutes)}</td><td>{labelIn(PHASE_STATUS, p.status)}</td>
               </tr>
             ))}
           </tbody>

@@ -26,7 +26,7 @@ import type { EventEnvelope } from "@/lib/schemas/events";
 import { ConnectionBadge } from "./connection-badge";
 import { DoThisNow } from "./do-this-now";
 import { WallBanner } from "./wall-banner";
-import { clockEnd, ROLLOUT_STATUS, rolloutPosition, TONE_CLASSES } from "@/lib/domain/status";
+import { clockEnd, roleLabel, ROLLOUT_STATUS, rolloutPosition, TONE_CLASSES } from "@/lib/domain/status";
 import { formatElapsed, formatTNow } from "./format";
 import { PhaseStepper } from "./phase-stepper";
 import { PresenceList } from "./presence-list";
@@ -79,7 +79,12 @@ export function WarRoom({ initialState, me, people, canEditItems: canEditAtLoad,
     onLive: ({ channel, payload }) => channel === "presence" && setPresence((payload as PresencePayload).users),
     onPrincipal: (message) => {
       setLiveRole(message.role as Role);
-      setNotice(`Your role is now ${message.role}.`);
+      setNotice(`Your role is now ${roleLabel(message.role)}.`);
+    },
+    // Deactivated or signed out elsewhere: the page can only watch now (the server refuses every command anyway).
+    onSignedOut: () => {
+      setLiveRole("VIEWER");
+      setNotice("Your session has ended: sign in again to act.");
     },
   });
 

@@ -2,6 +2,8 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+import { CredentialTable } from "@/components/credentials/credential-table";
+import { OneTimeSecret } from "@/components/credentials/one-time-secret";
 import { formatTime } from "@/components/rollouts/format";
 import { ApiError, apiFetch } from "@/lib/api/client";
 import { shareKeys } from "@/lib/api/keys";
@@ -20,12 +22,6 @@ const EXPIRY_CHOICES = [
   { label: "90 days", hours: 24 * 90 },
   { label: "Never (until revoked)", hours: 0 },
 ] as const;
-
-const STATE_STYLE: Record<ShareLinkView["state"], string> = {
-  active: "bg-green-100 text-ok",
-  expired: "bg-slate-200 text-slate-700",
-  revoked: "bg-red-100 text-breach",
-};
 
 type Created = { id: string; url: string; label: string | null; expiresAt: string | null };
 
@@ -92,67 +88,25 @@ export function ShareLinksPanel({ rolloutId, initialLinks }: { rolloutId: string
           Create link
         </button>
       </form>
-      {created ? (
-        <div className="mb-3 rounded border border-green-300 bg-green-50 p-3 text-sm" data-testid="new-share-link">
-          <p className="mb-1 font-semibold">Copy this link now: it is shown only once.</p>
-          <div className="flex gap-2">
-            <input readOnly value={created.url} aria-label="New stakeholder link" className="flex-1 rounded border border-slate-300 bg-white px-2 py-1 font-mono text-xs" onFocus={(e) => e.currentTarget.select()} />
-            <button type="button" className="rounded border border-slate-300 bg-white px-2 py-1" onClick={() => void navigator.clipboard?.writeText(created.url)}>
-              Copy
-            </button>
-          </div>
-        </div>
-      ) : null}
+      {created ? <OneTimeSecret title="Copy this link now: it is shown only once." value={created.url} label="New stakeholder link" testId="new-share-link" copyButton /> : null}
       {error ? (
         <p role="alert" className="mb-2 text-sm text-breach">
           {error}
         </p>
       ) : null}
-      {data.links.length === 0 ? (
-        <p className="text-sm text-slate-600">No links yet.</p>
-      ) : (
-        <table className="w-full text-left text-sm">
-          <thead className="text-slate-500">
-            <tr>
-              <th className="py-1 font-normal">Label</th>
-              <th className="py-1 font-normal">Created</th>
-              <th className="py-1 font-normal">Expires</th>
-              <th className="py-1 font-normal">State</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {data.links.map((link) => (
-              <tr key={link.id} className="border-t border-slate-100" data-testid={`share-link-${link.id}`} data-state={link.state}>
-                <td className="py-1">{link.label ?? <span className="text-slate-500">(no label)</span>}</td>
-                <td className="py-1" suppressHydrationWarning>
-                  {formatTime(link.createdAt)}
-                  {link.createdBy ? ` by ${link.createdBy.name}` : ""}
-                </td>
-                <td className="py-1" suppressHydrationWarning>
-                  {link.revokedAt ? `revoked ${formatTime(link.revokedAt)}` : link.expiresAt ? formatTime(link.expiresAt) : "never"}
-                </td>
-                <td className="py-1">
-                  <span className={`rounded px-1.5 py-0.5 text-xs font-semibold ${STATE_STYLE[link.state]}`}>{link.state}</span>
-                </td>
-                <td className="py-1 text-right">
-                  {link.state === "active" ? (
-                    <button
-                      type="button"
-                      disabled={revoke.isPending}
-                      onClick={() => revoke.mutate(link.id)}
-                      className="rounded border border-red-300 px-2 py-0.5 text-xs text-breach disabled:opacity-50"
-                      aria-label={`Revoke ${link.label ?? "link"}`}
-                    >
-                      Revoke
-                    </button>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <CredentialTable
+        rows={data.links}
+        empty="No links yet."
+        rowTestId={(link) => `share-link-${link.id}`}
+        revokeLabel={(link) => `Revoke ${link.label ?? "link"}`}
+        onRevoke={(link) => revoke.mutate(link.id)}
+        revoking={revoke.isPending}
+        columns={[
+          { header: "Label", cell: (link) => link.label ?? <span className="text-slate-500">(no label)</span> },
+          { header: "Created", cell: (link) => `${formatTime(link.createdAt)}${link.createdBy ? ` by ${link.createdBy.name}` : ""}` },
+          { header: "Expires", cell: (link) => (link.revokedAt ? `revoked ${formatTime(link.revokedAt)}` : link.expiresAt ? formatTime(link.expiresAt) : "never") },
+        ]}
+      />
     </section>
   );
 }

@@ -1,8 +1,6 @@
 import type { GateView } from "@/lib/domain/selects";
 import { gateStatus } from "@/lib/domain/gate-status";
-
-const STATE_STYLE = { APPROVED: "text-ok", REJECTED: "text-breach", PENDING: "text-slate-500" } as const;
-const STATE_LABEL = { APPROVED: "GO", REJECTED: "NO-GO", PENDING: "pending" } as const;
+import { GATE_STATE, ROLE_LABEL, TONE_CLASSES } from "@/lib/domain/status";
 
 export function GateSummary({ gates }: { gates: GateView[] }) {
   return (
@@ -15,8 +13,8 @@ export function GateSummary({ gates }: { gates: GateView[] }) {
           return (
             <li key={gate.id} data-testid={`gate-${gate.id}`} data-state={status.state}>
               <span className="font-medium">{gate.name}</span>{" "}
-              <span className={`font-semibold ${STATE_STYLE[status.state]}`}>{STATE_LABEL[status.state]}</span>
-              {last ? <div className="text-xs text-slate-500">by {last.signer.name} ({last.signerRole})</div> : null}
+              <span className={`font-semibold ${TONE_CLASSES[GATE_STATE[status.state].tone].text}`}>{GATE_STATE[status.state].label}</span>
+              {last ? <div className="text-xs text-slate-500">by {last.signer.name} ({ROLE_LABEL[last.signerRole]})</div> : null}
             </li>
           );
         })}

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { ActionsPanel } from "@/components/actions/actions-panel";
 import { PhaseControl } from "@/components/phases/phase-control";
 import { ConnectionBadge } from "@/components/rollouts/connection-badge";
@@ -15,14 +15,22 @@ import type { RolloutState } from "@/lib/domain/rollouts";
 import type { GateView } from "@/lib/domain/selects";
 import { applyLiveMessage, applyRolloutEvent } from "@/lib/realtime/apply-event";
 import { useRolloutLive } from "@/lib/realtime/use-rollout-live";
+import { DECISION, GATE_KIND_LABEL, GATE_STATE, ROLE_LABEL, roleLabel, TONE_CLASSES } from "@/lib/domain/status";
 import type { RecordSignOffInput } from "@/lib/schemas/signoff";
 import { GateEvidencePanel, SignedEvidence } from "./gate-evidence";
 
-const STATE_STYLE = { APPROVED: "border-green-300 bg-green-50", REJECTED: "border-red-300 bg-red-50", PENDING: "border-slate-200 bg-white" } as const;
-
-/** The incident commander's page: phase control, actions, and every gate with its evidence. Live. */
-export function SignoffBoard({ initialState, userRole, userId }: { initialState: RolloutState; userRole: Role; userId: string }) {
+/**
+ * The incident commander's page: phase control, actions, and every gate with its evidence. Live, the viewer's role
+ * included: when an admin lowers it (or raises it) the socket says so and the controls follow at once; when the
+ * viewer's session ends (deactivated, signed out elsewhere) they all go. The server re-checks every command anyway.
+ */
+export function SignoffBoard({ initialState, userRole, userId, sharePanel }: { initialState: RolloutState; userRole: Role; userId: string; sharePanel?: ReactNode }) {
   const rolloutId = initialState.rollout.id;
+  const [liveRole, setLiveRole] = useState<Role>(userRole);
+  const [signedOut, setSignedOut] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  // Signed out, the page may only watch: the least role there is.
+  const role: Role = signedOut ? "VIEWER" : liveRole;
   const queryKey = rolloutKeys.state(rolloutId);
   const now = useNow(5000);
   const { data: state } = useQuery({
@@ -30,7 +38,17 @@ export function SignoffBoard({ initialState, userRole, userId }: { initialState:
     queryFn: ({ signal }) => apiFetch<RolloutState>(`/api/v1/rollouts/${rolloutId}`, { signal }),
     initialData: initialState,
   });
-  const connection = useRolloutLive<RolloutState>({ rolloutId, queryKey, apply: applyRolloutEvent, applyLive: applyLiveMessage });
+  const connection = useRolloutLive<RolloutState>({
+    rolloutId,
+    queryKey,
+    apply: applyRolloutEvent,
+    applyLive: applyLiveMessage,
+    onPrincipal: (message) => {
+      setLiveRole(message.role as Role);
+      setNotice(`Your role is now ${roleLabel(message.role)}.`);
+    },
+    onSignedOut: () => setSignedOut(true),
+  });
   const done = state.items.filter((i) => i.state === "DONE" || i.state === "SKIPPED").length;
 
   return (
@@ -41,12 +59,27 @@ export function SignoffBoard({ initialState, userRole, userId }: { initialState:
           Checklist now: {done}/{state.items.length} done
         </span>
       </div>
-      <PhaseControl state={state} canControl={can(userRole, "phase.control")} canOverride={can(userRole, "phase.override")} />
-      <ActionsPanel state={state} role={userRole} userId={userId} now={now} />
+      {signedOut ? (
+        <p role="alert" className="rounded border border-red-300 bg-red-50 px-3 py-2 text-sm text-breach">
+          Your session has ended. <a href={`/login?callbackUrl=${encodeURIComponent(`/rollouts/${rolloutId}/signoff`)}`} className="underline">Sign in again</a> to act.
+        </p>
+      ) : notice ? (
+        <p role="status" className="rounded border border-slate-300 bg-white px-3 py-2 text-sm">
+          {notice}
+        </p>
+      ) : null}
+      {!can(role, "signoff.sign") ? (
+        <p className="rounded border border-slate-300 bg-white px-3 py-2 text-sm">
+          Only an incident commander or an admin can sign, control phases or run actions. You can follow them here.
+        </p>
+      ) : null}
+      <PhaseControl state={state} canControl={can(role, "phase.control")} canOverride={can(role, "phase.override")} />
+      <ActionsPanel state={state} role={role} userId={userId} now={now} />
       <h2 className="pt-2 text-lg font-semibold">Gates</h2>
       {state.gates.map((gate) => (
-        <GateCard key={gate.id} gate={gate} state={state} now={now} canSign={can(userRole, "signoff.sign") && gate.requiredRoles.includes(userRole)} />
+        <GateCard key={gate.id} gate={gate} state={state} now={now} canSign={can(role, "signoff.sign") && gate.requiredRoles.includes(role)} />
       ))}
+      {sharePanel && can(role, "share.manage") ? <div className="pt-2">{sharePanel}</div> : null}
     </div>
   );
 }
@@ -80,17 +113,17 @@ function GateCard({ gate, state, now, canSign }: { gate: GateView; state: Rollou
   }
 
   return (
-    <section aria-label={gate.name} data-testid={`gate-${gate.id}`} data-state={status.state} className={`rounded-lg border p-4 ${STATE_STYLE[status.state]}`}>
+    <section aria-label={gate.name} data-testid={`gate-${gate.id}`} data-state={status.state} className={`rounded-lg border p-4 ${TONE_CLASSES[GATE_STATE[status.state].tone].box}`}>
       <div className="flex flex-wrap items-baseline gap-2">
         <h3 className="text-lg font-semibold">{gate.name}</h3>
-        <span className="text-sm font-semibold">{status.state === "APPROVED" ? "GO" : status.state === "REJECTED" ? "NO-GO" : "Waiting"}</span>
+        <span className={`text-sm font-semibold ${TONE_CLASSES[GATE_STATE[status.state].tone].text}`}>{GATE_STATE[status.state].label}</span>
         <span className="text-xs text-slate-500">
-          {gate.kind.replace(/_/g, " ").toLowerCase()}
+          {GATE_KIND_LABEL[gate.kind]}
           {phase ? ` · before ${phase.name} (${phase.trafficPercent}%)` : ""}
         </span>
       </div>
       <p className="text-sm text-slate-600">
-        Needs: {gate.requiredRoles.join(" + ")}
+        Needs: {gate.requiredRoles.map((r) => ROLE_LABEL[r]).join(" + ")}
         {gate.approverTitles.length ? ` (${gate.approverTitles.join(", ")})` : ""}
         {status.missingApprovers.length || status.missingRoles.length ? <span data-testid="missing-roles"> · missing {missingWords(status)}</span> : null}
       </p>
@@ -99,7 +132,7 @@ function GateCard({ gate, state, now, canSign }: { gate: GateView; state: Rollou
         <ul className="mt-2 space-y-1 text-sm" aria-label="Signatures">
           {gate.signatures.map((s) => (
             <li key={s.id}>
-              <span className={s.decision === "GO" ? "font-semibold text-ok" : "font-semibold text-breach"}>{s.decision === "GO" ? "GO" : "NO-GO"}</span> by {s.signer.name} ({s.approverTitle ? `${s.approverTitle}, ` : ""}{s.signerRole}) at{" "}
+              <span className={`font-semibold ${TONE_CLASSES[DECISION[s.decision].tone].text}`}>{DECISION[s.decision].label}</span> by {s.signer.name} ({s.approverTitle ? `${s.approverTitle}, ` : ""}{ROLE_LABEL[s.signerRole]}) at{" "}
               <time dateTime={s.createdAt} suppressHydrationWarning>
                 {new Date(s.createdAt).toLocaleString()}
               </time>

@@ -55,7 +55,7 @@ test.describe("first run", () => {
     await adminPage.getByLabel("Repeat the password").fill("frida-password");
     await adminPage.getByRole("button", { name: "Create the admin account" }).click();
     await expect(adminPage.getByRole("heading", { name: "People", level: 1 })).toBeVisible();
-    await expect(adminPage.getByTestId("current-user")).toContainText("ADMIN");
+    await expect(adminPage.getByTestId("current-user")).toContainText("Admin");
 
     // The link was single-use.
     const reused = await (await browser.newContext()).newPage();
@@ -127,11 +127,42 @@ test("a demoted commander's open war room loses its controls, and its socket com
   }
 });
 
-test("after sign-out the old session cookie gets 401", async ({ browser, adminApi }) => {
+test("a demoted commander's open sign-off page loses its sign and phase controls without a reload; deactivated, it says the session ended", async ({ browser, adminApi }) => {
+  const rollout = await seedRollout(adminApi, "Sign-off demotion");
+  const commander = await newPersonPage(browser, adminApi, "COMMANDER");
+  const page = commander.page;
+  try {
+    await page.goto(`/rollouts/${rollout.id}/signoff`);
+    await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "live");
+    const goLive = page.getByRole("region", { name: "Go-live authorization" });
+    await expect(goLive.getByRole("button", { name: "Sign GO" })).toBeVisible();
+    await expect(page.getByRole("button", { name: /Start rollout/ })).toBeVisible();
+    await expect(page.getByText("Only an incident commander or an admin can sign")).toHaveCount(0);
+
+    expect((await adminApi.patch(`/api/v1/users/${commander.user.id}`, { data: { role: "ENGINEER" } })).status()).toBe(200);
+    await expect(goLive.getByRole("button", { name: "Sign GO" })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: /Start rollout/ })).toHaveCount(0);
+    await expect(page.getByText("Only an incident commander or an admin can sign")).toBeVisible();
+
+    // Promoted again, the controls come back; deactivated, the page says its session ended and offers none.
+    expect((await adminApi.patch(`/api/v1/users/${commander.user.id}`, { data: { role: "COMMANDER" } })).status()).toBe(200);
+    await expect(goLive.getByRole("button", { name: "Sign GO" })).toBeVisible();
+    expect((await adminApi.patch(`/api/v1/users/${commander.user.id}`, { data: { active: false } })).status()).toBe(200);
+    await expect(page.getByText("Your session has ended")).toBeVisible();
+    await expect(goLive.getByRole("button", { name: "Sign GO" })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: /Start rollout/ })).toHaveCount(0);
+  } finally {
+    await commander.context.close();
+  }
+});
+
+test("after sign-out the old session cookie gets 401, and no session from next-auth's endpoint", async ({ browser, adminApi }) => {
   const engineer = await newPersonPage(browser, adminApi, "ENGINEER");
   const oldCookie = await cookieHeader(engineer.context);
   await engineer.page.goto("/rollouts");
   await expect(engineer.page.getByRole("heading", { name: "Rollouts" })).toBeVisible();
+  const before = await engineer.context.request.get("/api/auth/session");
+  expect(((await before.json()) as { user?: { id?: string } }).user?.id).toBe(engineer.user.id);
   await engineer.page.getByRole("button", { name: "Sign out" }).click();
   await expect(engineer.page).toHaveURL(/\/login/);
 
@@ -139,6 +170,9 @@ test("after sign-out the old session cookie gets 401", async ({ browser, adminAp
   try {
     const response = await replay.get("/api/v1/rollouts");
     expect(response.status()).toBe(401);
+    // next-auth's own session endpoint agrees: no session for the old cookie.
+    const session = await replay.get("/api/auth/session");
+    expect(await session.json()).toEqual({});
     // And the page sends the old cookie to sign-in.
     const page = await replay.get("/rollouts", { maxRedirects: 0 });
     expect(page.status()).toBeGreaterThanOrEqual(300);

@@ -2,6 +2,8 @@ import { DEMO_PASSWORD } from "../fixtures/env";
 import { expect, test } from "../fixtures/test";
 
 test("each demo user can sign in through the login page", async ({ browser }) => {
+  // The header shows the role in the status vocabulary's words (lib/domain/status.ts, ROLE_LABEL).
+  const shown = { admin: "Admin", commander: "Incident commander", engineer: "Engineer", viewer: "Viewer" } as const;
   for (const role of ["admin", "commander", "engineer", "viewer"] as const) {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -11,7 +13,7 @@ test("each demo user can sign in through the login page", async ({ browser }) =>
     await page.getByLabel("Password").fill(DEMO_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page.getByRole("heading", { name: "Rollouts" })).toBeVisible();
-    await expect(page.getByTestId("current-user")).toContainText(role.toUpperCase());
+    await expect(page.getByTestId("current-user")).toContainText(shown[role]);
     const cookies = await context.cookies();
     const session = cookies.find((c) => c.name.endsWith("next-auth.session-token"));
     expect(session?.httpOnly).toBe(true);

@@ -53,7 +53,7 @@ test("an OIDC sign-in gets the role its group maps to; with the group taken away
   await signInWithSso(page, login);
   await expect(page.getByRole("heading", { name: "Rollouts" })).toBeVisible();
   await expect(page.getByTestId("current-user")).toContainText("Olivia Oidc");
-  await expect(page.getByTestId("current-user")).toContainText("COMMANDER");
+  await expect(page.getByTestId("current-user")).toContainText("Incident commander");
   expect((await first.request.get(`${app.url}/api/v1/rollouts`)).status()).toBe(200);
 
   // The identity provider moves her to engineers: the next sign-in carries the new role.
@@ -61,10 +61,10 @@ test("an OIDC sign-in gets the role its group maps to; with the group taken away
   const second = await browser.newContext();
   const again = await second.newPage();
   await signInWithSso(again, login);
-  await expect(again.getByTestId("current-user")).toContainText("ENGINEER");
+  await expect(again.getByTestId("current-user")).toContainText("Engineer");
   // The role is the user's, not the session's: her first session sees it too.
   await page.reload();
-  await expect(page.getByTestId("current-user")).toContainText("ENGINEER");
+  await expect(page.getByTestId("current-user")).toContainText("Engineer");
 
   // Her group is taken away: refused, and her open sessions end.
   provider.accounts.set(login, { ...provider.accounts.get(login)!, groups: ["staff"] });

@@ -70,7 +70,7 @@ test("build a rollout from nothing, start it, add an item mid-run seen live, reh
   await expect(admin.page.getByRole("form", { name: "Criterion error_rate < 1%" })).toBeVisible();
 
   const gateForm = admin.page.getByRole("form", { name: "Add gate" });
-  await gateForm.getByLabel("Kind").selectOption({ label: "go live" });
+  await gateForm.getByLabel("Kind").selectOption({ label: "Go-live" });
   await gateForm.getByLabel("Name", { exact: true }).fill("Go-live authorization");
   await gateForm.getByLabel("Named approvers (comma-separated)").fill("Business Owner");
   await gateForm.getByRole("button", { name: "Add gate" }).click();
@@ -93,8 +93,8 @@ test("build a rollout from nothing, start it, add an item mid-run seen live, reh
   await admin.page.getByRole("textbox", { name: "New section title" }).fill("Pre-flight");
   await admin.page.getByRole("button", { name: "Add section" }).click();
   await expect(admin.page.getByRole("region", { name: "Pre-flight" })).toBeVisible();
-  await addItem(admin.page, "Pre-flight", `Backups verified ${name}`, "Erin Engineer (engineer)", "T-30m");
-  await addItem(admin.page, "Pre-flight", `On-call paged in ${name}`, "Cole Commander (commander)", "T-0");
+  await addItem(admin.page, "Pre-flight", `Backups verified ${name}`, "Erin Engineer (Engineer)", "T-30m");
+  await addItem(admin.page, "Pre-flight", `On-call paged in ${name}`, "Cole Commander (Incident commander)", "T-0");
   const planned = (await (await admin.context.request.get(`${BASE_URL}/api/v1/rollouts/${rolloutId}`)).json()) as { items: { text: string; ownerId: string | null }[] };
   expect(planned.items.find((i) => i.text === `Backups verified ${name}`)?.ownerId).toBeTruthy();
 
@@ -111,7 +111,7 @@ test("build a rollout from nothing, start it, add an item mid-run seen live, reh
   await engineer.page.goto(`/rollouts/${rolloutId}`);
   await engineer.page.getByRole("button", { name: "Edit checklist" }).click();
   const added = `Purge the CDN ${name}`;
-  await addItem(engineer.page, "Pre-flight", added, "Erin Engineer (engineer)", "T+15m");
+  await addItem(engineer.page, "Pre-flight", added, "Erin Engineer (Engineer)", "T+15m");
   await expect(viewer.page.getByRole("checkbox", { name: added })).toBeVisible();
   await expect(viewer.page.getByTestId("timeline")).toContainText(`Checklist: "${added}" added to Pre-flight`);
 

@@ -13,7 +13,7 @@ test("a commander signs the go-live gate; the engineer's war room shows it; the 
   const card = commander.page.getByRole("region", { name: gate.name });
   await card.getByRole("textbox", { name: `Comment for ${gate.name}` }).fill("Dashboards green, on-call ready");
   await card.getByRole("button", { name: "Sign GO" }).click();
-  await expect(card.getByRole("list", { name: "Signatures" })).toContainText("GO by Cole Commander (COMMANDER)");
+  await expect(card.getByRole("list", { name: "Signatures" })).toContainText("GO by Cole Commander (Incident commander)");
 
   await expect(engineer.page.getByTestId(`gate-${gate.id}`)).toHaveAttribute("data-state", "APPROVED");
   await expect(engineer.page.getByTestId(`gate-${gate.id}`)).toContainText("Cole Commander");

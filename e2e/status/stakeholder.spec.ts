@@ -25,7 +25,7 @@ test("the stakeholder page follows ticks and sign-offs live, shows nothing priva
   await panel.getByRole("button", { name: "Create link" }).click();
   const url = await panel.getByRole("textbox", { name: "New stakeholder link" }).inputValue();
   expect(url).toMatch(/\/status\/wr_share_/);
-  await expect(panel.getByRole("row", { name: /Exec team/ })).toContainText("active");
+  await expect(panel.getByRole("row", { name: /Exec team/ })).toContainText("Active");
 
   const stranger = await browser.newContext();
   const page = await stranger.newPage();
@@ -60,7 +60,7 @@ test("the stakeholder page follows ticks and sign-offs live, shows nothing priva
 
   // Revoked in the panel: the open page is disconnected and says so; the URL is a 404 from now on.
   await panel.getByRole("button", { name: "Revoke Exec team" }).click();
-  await expect(panel.getByRole("row", { name: /Exec team/ })).toContainText("revoked");
+  await expect(panel.getByRole("row", { name: /Exec team/ })).toContainText("Revoked");
   await expect(page.getByTestId("link-invalid")).toBeVisible();
   await expect(page.getByTestId("overall-status")).toHaveCount(0);
   const reloaded = await page.goto(url);

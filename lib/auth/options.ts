@@ -1,7 +1,7 @@
 import type { NextAuthOptions } from "next-auth";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { endAuthSession, SESSION_MAX_AGE_SECONDS, startAuthSession, type SessionMethod } from "@/lib/domain/sessions";
+import { endAuthSession, findLiveSession, SESSION_MAX_AGE_SECONDS, startAuthSession, type SessionMethod } from "@/lib/domain/sessions";
 import { resolveOidcSignIn } from "@/lib/domain/single-sign-on";
 import { verifyCredentials } from "@/lib/domain/users";
 import { invalidatePrincipals } from "./invalidate";
@@ -16,6 +16,8 @@ import { checkLoginThrottle, clearLoginFailures, recordLoginFailure, TOO_MANY_AT
 
 export const OIDC_PROVIDER_ID = "oidc";
 type SignInUser = { id: string; email?: string | null; name?: string | null; warroomUserId?: string; warroomMethod?: SessionMethod };
+
+const SESSION_ENDED = "The server-side session has ended or its user is deactivated";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -94,14 +96,31 @@ function buildAuthOptions(env: AuthEnv): NextAuthOptions {
         }
         return token;
       },
+      // next-auth's own GET /api/auth/session (useSession, the sign-in page) says what every API says: only a live
+      // server-side session of an active user is a session. Throwing here makes next-auth answer `{}` and clear
+      // the cookie; the user's name and e-mail are read fresh, and the expiry is the server-side session's (fixed at
+      // sign-in), not next-auth's sliding one.
       async session({ session, token }) {
-        return { ...session, user: { ...session.user, id: token.sub } };
+        const live = typeof token.sid === "string" && token.sub ? await findLiveSession(token.sid, token.sub) : null;
+        if (!live) throw new Error(SESSION_ENDED);
+        return { ...session, expires: live.expiresAt.toISOString(), user: { ...session.user, id: live.user.id, name: live.user.name, email: live.user.email } };
       },
       async redirect({ url, baseUrl }) {
         // Only same-origin relative paths: `/\evil.example` and `/%09/evil.example` go to the rollouts list.
         const relative = url.startsWith(baseUrl) ? url.slice(baseUrl.length) || "/" : url;
         return baseUrl + safeCallbackPath(relative);
       },
+    },
+    logger: {
+      // An ended session is an answer (`{}`), not a server error.
+      error(code, metadata) {
+        if (code === "JWT_SESSION_ERROR" && metadata instanceof Error && metadata.message === SESSION_ENDED) return;
+        console.error(`[next-auth][error][${code}]`, metadata);
+      },
+      warn(code) {
+        console.warn(`[next-auth][warn][${code}]`);
+      },
+      debug() {},
     },
     events: {
       async signOut({ token }) {

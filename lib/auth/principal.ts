@@ -1,4 +1,5 @@
 import type { Role } from "@/lib/db/generated/enums";
+import type { TokenGrant } from "./token-scope";
 
 /** Who is asking: a signed-in user (browser session or API token), or a stakeholder holding a share link. */
 export type UserPrincipal = {
@@ -12,6 +13,8 @@ export type UserPrincipal = {
   sessionId?: string;
   /** The API token this request came with. */
   apiTokenId?: string;
+  /** That token's scope and rollouts (lib/auth/token-scope.ts); on top of `role`, never instead of it. */
+  token?: TokenGrant;
   /** When the session or token stops working (ISO), or null: an open socket is closed then. */
   expiresAt?: string | null;
 };

@@ -7,6 +7,7 @@ import { can, type Permission } from "./permissions";
 import { cachedPrincipal } from "./principal-cache";
 import type { Principal, UserPrincipal } from "./principal";
 import { hashToken, tokenKind } from "./secrets";
+import { requireTokenRollouts, requireTokenUse } from "./token-scope";
 
 // The one place that turns a request into a Principal: route handlers (authenticateRequest), pages
 // (lib/auth/page-session.ts reads the cookie and calls principalFromSessionToken) and the socket server
@@ -59,7 +60,17 @@ export async function principalFromBearer(token: string | null | undefined): Pro
       if (!found) return null;
       const { user } = found;
       return {
-        principal: { kind: "user", userId: user.id, name: user.name, email: user.email, role: user.role, via: "apiToken", apiTokenId: found.tokenId, expiresAt: found.expiresAt?.toISOString() ?? null },
+        principal: {
+          kind: "user",
+          userId: user.id,
+          name: user.name,
+          email: user.email,
+          role: user.role,
+          via: "apiToken",
+          apiTokenId: found.tokenId,
+          token: found.grant,
+          expiresAt: found.expiresAt?.toISOString() ?? null,
+        },
         apiTokenId: found.tokenId,
         expiresAt: found.expiresAt?.getTime(),
       };
@@ -101,12 +112,18 @@ export function requirePermission(principal: Principal | null, permission: Permi
   return principal;
 }
 
-/** Read access to one rollout: any signed-in user, or a share token for exactly that rollout. */
+/**
+ * Read access to one rollout: any signed-in user (an API token whose scope allows reads and, if it is limited to
+ * some rollouts, is limited to this one among them), or a share token for exactly that rollout.
+ */
 export function requireRolloutRead(principal: Principal | null, rolloutId: string): Principal {
   if (!principal) throw unauthorized();
   if (principal.kind === "share") {
     if (principal.rolloutId !== rolloutId) throw forbidden("This link is for another rollout");
     return principal;
   }
-  return requirePermission(principal, "rollout.read");
+  const reader = requirePermission(principal, "rollout.read");
+  requireTokenUse(reader, "read", "read a rollout");
+  requireTokenRollouts(reader, [rolloutId]);
+  return reader;
 }

@@ -1,4 +1,4 @@
-import { createSeedAction } from "@/lib/domain/actions";
+import { createSeedAction } from "@/lib/domain/action-configs";
 import { createActionSchema } from "@/lib/schemas/actions";
 import type { DemoTargetInfo } from "./target";
 

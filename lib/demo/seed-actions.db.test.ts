@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeUser } from "@/test/factories";
 import { getDb } from "@/lib/db/client";
 import { startDemoTarget, type DemoTarget } from "@/lib/demo-target/server";
-import { listActionConfigs, requestActionRun } from "@/lib/domain/actions";
+import { listActionConfigs } from "@/lib/domain/action-configs";
+import { requestActionRun } from "@/lib/domain/action-runs";
 import { seedDemoIfEmpty } from "./seed";
 
 // Demo mode on an empty database: the demo rollout's actions point at the demo target and work.

@@ -6,7 +6,8 @@ import { getDb } from "@/lib/db/client";
 import { createActionSchema } from "@/lib/schemas/actions";
 import { makeRollout, makeUser } from "@/test/factories";
 import { reapActionRuns, runDeadlineMs } from "./action-reaper";
-import { createAction, requestActionRun, runAutomaticRollback } from "./actions";
+import { createAction } from "./action-configs";
+import { requestActionRun, runAutomaticRollback } from "./action-runs";
 
 // A fault test: a real process runs an automatic rollback and is killed (SIGKILL) while the target holds the
 // request. The run stays RUNNING; the reaper resolves it, and the same rollback may then run again.

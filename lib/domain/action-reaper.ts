@@ -2,10 +2,8 @@ import "server-only";
 import { SYSTEM_ACTOR } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
 import { CALL_ATTEMPTS, CALL_BACKOFF_MS } from "@/lib/actions/call-target";
-import { runSummary } from "./actions";
+import { moveRun } from "./action-runs";
 import { changeRollout } from "./events";
-import { jsonify } from "./json";
-import { actionRunDetailSelect } from "./selects";
 
 // Runs a crash left behind. A run is RUNNING only while a process calls its target; a process that died
 // mid-call leaves it RUNNING for ever, and its idempotency key would return it for ever (so an automatic
@@ -33,33 +31,26 @@ export async function reapActionRuns(now = new Date()): Promise<{ interrupted: n
   let interrupted = 0;
   for (const run of running) {
     if (!run.startedAt || run.startedAt.getTime() + runDeadlineMs(run.action.timeoutMs) > now.getTime()) continue;
-    const { result } = await changeRollout(run.rolloutId, SYSTEM_ACTOR, async (tx, record) => {
-      const { count } = await tx.actionRun.updateMany({
-        where: { id: run.id, status: "RUNNING" },
+    const { result } = await changeRollout(run.rolloutId, SYSTEM_ACTOR, (tx, record) =>
+      // Left alone when it finished in the meantime.
+      moveRun(tx, record, run.id, "RUNNING", {
         data: {
           status: "INTERRUPTED",
           finishedAt: now,
           error: "Interrupted: the server stopped while this run was calling the target, so its outcome is unknown. Check the target before running it again.",
         },
-      });
-      if (count === 0) return false; // finished in the meantime
-      const view = jsonify(await tx.actionRun.findUniqueOrThrow({ where: { id: run.id }, select: actionRunDetailSelect }));
-      await record("action.run.interrupted", { run: runSummary(view) });
-      return true;
-    });
+        event: "action.run.interrupted",
+      }),
+    );
     if (result) interrupted++;
   }
 
   const pending = await db.actionRun.findMany({ where: { status: "PENDING_APPROVAL", expiresAt: { lte: now } }, select: { id: true, rolloutId: true }, take: 500 });
   let expired = 0;
   for (const run of pending) {
-    const { result } = await changeRollout(run.rolloutId, SYSTEM_ACTOR, async (tx, record) => {
-      const { count } = await tx.actionRun.updateMany({ where: { id: run.id, status: "PENDING_APPROVAL" }, data: { status: "EXPIRED", finishedAt: now } });
-      if (count === 0) return false;
-      const view = jsonify(await tx.actionRun.findUniqueOrThrow({ where: { id: run.id }, select: actionRunDetailSelect }));
-      await record("action.run.expired", { run: runSummary(view) });
-      return true;
-    });
+    const { result } = await changeRollout(run.rolloutId, SYSTEM_ACTOR, (tx, record) =>
+      moveRun(tx, record, run.id, "PENDING_APPROVAL", { data: { status: "EXPIRED", finishedAt: now }, event: "action.run.expired" }),
+    );
     if (result) expired++;
   }
   return { interrupted, expired };

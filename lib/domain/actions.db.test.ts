@@ -5,18 +5,8 @@ import { makeRollout, makeUser, smallRunbook } from "@/test/factories";
 import { getDb } from "@/lib/db/client";
 import { startDemoTarget, type DemoTarget } from "@/lib/demo-target/server";
 import { createActionSchema, type CreateActionInput } from "@/lib/schemas/actions";
-import {
-  approveActionRun,
-  automaticRollbackKey,
-  createAction,
-  dryRunAction,
-  failedRunError,
-  listActionConfigs,
-  rejectActionRun,
-  requestActionRun,
-  runAutomaticRollback,
-  updateAction,
-} from "./actions";
+import { createAction, listActionConfigs, updateAction } from "./action-configs";
+import { approveActionRun, automaticRollbackKey, dryRunAction, failedRunError, rejectActionRun, requestActionRun, runAutomaticRollback } from "./action-runs";
 import { listEventsAfter } from "./events";
 import { startRollout } from "./phases";
 

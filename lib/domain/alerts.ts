@@ -7,13 +7,16 @@ import { changeRollout } from "./events";
 import { badRequest, notFound, unauthorized } from "./errors";
 import { jsonify } from "./json";
 import { criterionSelect, type CriterionView } from "./selects";
+import { judgeCriterion, readInPhase, tileKeepsTriggerFiring } from "./status";
 import type { AlertBindingInput, AlertmanagerPayload } from "@/lib/schemas/notifications";
 
 // Alerts in: Alertmanager's webhook_config (payload version 4) and Grafana's webhook contact point post here
 // with a per-rollout bearer token. A rollback trigger bound to an alert (alertname + labels) goes FIRING when
 // the alert fires — the alert's own `for` was its pending period — and back when it resolves. Alertmanager
 // repeats a firing alert every repeat_interval and may deliver a group twice: an alert already applied in the
-// same state since the same start (AlertReceipt) is ignored.
+// same state since the same start (AlertReceipt) is ignored. A trigger bound to a tile as well has two sources: it
+// stays FIRING while any bound alert fires (Criterion.firingAlerts) or its tile still breaches, and resolves only
+// when all of them are clear (lib/domain/status.ts, tileKeepsTriggerFiring and holdWhileAlertFires).
 
 const ALERT_TOKEN_PREFIX = "wr_alert_";
 /** A resolved alert leaves its trigger RESOLVED: it fired in this phase (lib/domain/status.ts). */
@@ -46,7 +49,8 @@ export async function bindTriggerToAlert(principal: UserPrincipal, criterionId: 
   const { result } = await changeRollout(found.phase.rolloutId, actorOf(principal), async (tx, record) => {
     const updated = await tx.criterion.update({
       where: { id: criterionId },
-      data: { alertName: binding?.alertName ?? null, alertLabels: binding ? binding.labels : undefined },
+      // A new binding starts with no alert firing: the old binding's alerts no longer speak for this trigger.
+      data: { alertName: binding?.alertName ?? null, alertLabels: binding ? binding.labels : undefined, firingAlerts: [] },
       select: { ...criterionSelect, alertName: true, alertLabels: true },
     });
     const view = jsonify(updated);
@@ -72,7 +76,7 @@ function matches(binding: { alertName: string | null; alertLabels: unknown }, la
 }
 
 /** Applies one webhook delivery to the rollout's bound triggers, in one transaction with its events. */
-export async function applyAlerts(rolloutId: string, payload: AlertmanagerPayload, source: AlertSource): Promise<AppliedAlerts> {
+export async function applyAlerts(rolloutId: string, payload: AlertmanagerPayload, source: AlertSource, now: Date = new Date()): Promise<AppliedAlerts> {
   const { result } = await changeRollout(rolloutId, SOURCE_ACTOR[source], async (tx, record) => {
     const applied: AppliedAlerts = { received: payload.alerts.length, ignored: 0, transitions: [] };
     // A trigger with autoRollback that an alert fires rolls back as one the evaluator fires does: one recorded
@@ -80,9 +84,24 @@ export async function applyAlerts(rolloutId: string, payload: AlertmanagerPayloa
     const decisions: AutoRollbackDecision[] = [];
     const criteria = await tx.criterion.findMany({
       where: { kind: "ROLLBACK_TRIGGER", alertName: { not: null }, phase: { rolloutId, status: { in: ["ACTIVE", "PAUSED"] } } },
-      select: { ...criterionSelect, alertName: true, alertLabels: true, phase: { select: { name: true } } },
+      select: { ...criterionSelect, clearSince: true, firingAlerts: true, alertName: true, alertLabels: true, phase: { select: { name: true, startedAt: true } } },
       orderBy: { id: "asc" },
     });
+    const tiles = await tx.metricTile.findMany({
+      where: { rolloutId, key: { in: [...new Set(criteria.map((c) => c.metricKey))] } },
+      select: { key: true, lastValue: true, lastSampleAt: true, lastErrorAt: true, pollIntervalSeconds: true },
+    });
+    /** Whether the criterion's tile still says it fires, now (see tileKeepsTriggerFiring). */
+    const tileKeepsFiring = (criterion: (typeof criteria)[number]) => {
+      const tile = tiles.find((t) => t.key === criterion.metricKey);
+      const reading = readInPhase(
+        tile && { ...tile, lastSampleAt: tile.lastSampleAt?.getTime() ?? null, lastErrorAt: tile.lastErrorAt?.getTime() ?? null },
+        criterion.phase.startedAt?.getTime() ?? null,
+        now.getTime(),
+      );
+      const status = { state: criterion.state, since: criterion.stateSince?.getTime() ?? null, clearSince: criterion.clearSince?.getTime() ?? null };
+      return tileKeepsTriggerFiring(status, reading, judgeCriterion(criterion, reading), criterion.pendingSeconds);
+    };
     for (const alert of payload.alerts) {
       const startsAt = new Date(alert.startsAt);
       // A repeat of an alert already applied in this state, or a late "firing" for an episode already resolved.
@@ -99,15 +118,28 @@ export async function applyAlerts(rolloutId: string, payload: AlertmanagerPayloa
       }
       for (const criterion of criteria.filter((c) => matches(c, alert.labels))) {
         const to = alert.status === "firing" ? "FIRING" : RESOLVED_STATE;
-        // Only a firing trigger resolves; one already firing (from its tile, or an earlier alert) stays as it is.
-        if (criterion.state === to || (to === RESOLVED_STATE && criterion.state !== "FIRING")) continue;
+        const firingAlerts = to === "FIRING" ? [...new Set([...criterion.firingAlerts, alert.fingerprint])] : criterion.firingAlerts.filter((f) => f !== alert.fingerprint);
+        // Only a firing trigger resolves, and only once no source says it fires: no other bound alert, and not its
+        // tile. One already firing (from its tile, or an earlier alert) stays as it is.
+        const moves =
+          to === "FIRING" ? criterion.state !== "FIRING" : criterion.state === "FIRING" && firingAlerts.length === 0 && !tileKeepsFiring(criterion);
+        if (!moves) {
+          if (firingAlerts.length !== criterion.firingAlerts.length) {
+            await tx.criterion.update({ where: { id: criterion.id }, data: { firingAlerts } });
+            criterion.firingAlerts = firingAlerts;
+          }
+          continue;
+        }
         const from = criterion.state;
         const updated = await tx.criterion.update({
           where: { id: criterion.id },
-          data: { state: to, clearSince: null, stateSince: to === "FIRING" ? startsAt : alert.endsAt && !Number.isNaN(Date.parse(alert.endsAt)) ? new Date(alert.endsAt) : new Date() },
+          data: { state: to, clearSince: null, firingAlerts, stateSince: to === "FIRING" ? startsAt : alert.endsAt && !Number.isNaN(Date.parse(alert.endsAt)) ? new Date(alert.endsAt) : now },
           select: criterionSelect,
         });
         criterion.state = updated.state;
+        criterion.stateSince = updated.stateSince;
+        criterion.clearSince = null;
+        criterion.firingAlerts = firingAlerts;
         const summary = alert.annotations.summary ?? alert.annotations.description ?? alert.labels.alertname;
         await record("criterion.state_changed", {
           phaseId: updated.phaseId,

@@ -9,10 +9,10 @@ import type { RecordEvent } from "./events";
 export type RollbackRunner = (rolloutId: string, reason: string) => Promise<unknown>;
 
 /**
- * The rollback runner the server uses: the rollout's ROLLBACK action, run as War Room (lib/domain/actions.ts),
+ * The rollback runner the server uses: the rollout's ROLLBACK action, run as War Room (lib/domain/action-runs.ts),
  * idempotent per reason, so a decision can never roll back twice.
  */
-export { runAutomaticRollback as automaticRollbackRunner } from "./actions";
+export { runAutomaticRollback as automaticRollbackRunner } from "./action-runs";
 
 export type AutoRollbackDecision = {
   rolloutId: string;

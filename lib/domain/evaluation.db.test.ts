@@ -5,7 +5,7 @@ import { SYSTEM_ACTOR } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
 import { startDemoTarget, type DemoTarget } from "@/lib/demo-target/server";
 import { listEventsAfter } from "@/lib/domain/events";
-import { createSeedAction } from "@/lib/domain/actions";
+import { createSeedAction } from "@/lib/domain/action-configs";
 import { createTileAs } from "@/lib/domain/tiles";
 import { createActionSchema } from "@/lib/schemas/actions";
 import type { RunbookDraftInput } from "@/lib/schemas/runbook";

@@ -151,7 +151,7 @@ async function planEvaluation(db: DbTx, rolloutId: string, phaseId: string, now:
       verdict: true,
       startedAt: true,
       minDurationMinutes: true,
-      criteria: { select: { ...criterionSelect, clearSince: true }, orderBy: { id: "asc" } },
+      criteria: { select: { ...criterionSelect, clearSince: true, firingAlerts: true }, orderBy: { id: "asc" } },
     },
   });
   if (!phase || (phase.status !== "ACTIVE" && phase.status !== "PAUSED")) return null;
@@ -160,7 +160,12 @@ async function planEvaluation(db: DbTx, rolloutId: string, phaseId: string, now:
     where: { rolloutId, key: { in: keys } },
     select: { key: true, lastValue: true, lastSampleAt: true, lastErrorAt: true, pollIntervalSeconds: true },
   });
-  const criteria: CriterionToEvaluate[] = phase.criteria.map((c) => ({ ...c, stateSince: c.stateSince?.getTime() ?? null, clearSince: c.clearSince?.getTime() ?? null }));
+  const criteria: CriterionToEvaluate[] = phase.criteria.map(({ firingAlerts, ...c }) => ({
+    ...c,
+    stateSince: c.stateSince?.getTime() ?? null,
+    clearSince: c.clearSince?.getTime() ?? null,
+    alertFiring: firingAlerts.length > 0,
+  }));
   const plan = planPhaseEvaluation({
     phase: { startedAt: phase.startedAt?.getTime() ?? null, minDurationMinutes: phase.minDurationMinutes, verdict: phase.verdict },
     criteria,

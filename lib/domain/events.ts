@@ -15,7 +15,7 @@ export type RecordEvent = <T extends EventType>(type: T, data: EventInput<T>) =>
 registerEventHook(notificationOutbox);
 
 /** A rollout, named directly or through a row that belongs to it (one query finds and locks it). */
-export type RolloutRef = string | { via: "ChecklistItem" | "SignoffGate" | "Phase" | "Action" | "ActionRun" | "ShareToken"; id: string };
+export type RolloutRef = string | { via: "ChecklistItem" | "SignoffGate" | "Phase" | "Action" | "ActionRun" | "ShareToken" | "MetricTile"; id: string };
 
 const REF_LABEL: Record<Exclude<RolloutRef, string>["via"], string> = {
   ChecklistItem: "Checklist item",
@@ -24,6 +24,7 @@ const REF_LABEL: Record<Exclude<RolloutRef, string>["via"], string> = {
   Action: "Action",
   ActionRun: "Action run",
   ShareToken: "Share link",
+  MetricTile: "Metric tile",
 };
 
 // No row of these tables ever moves to another rollout, so the answer can be kept: a tick then costs no lookup
@@ -39,7 +40,7 @@ function knownRollouts(): Map<string, string> {
 }
 
 /** The rollout a ref names; 404 when the row does not exist. */
-async function rolloutIdOf(ref: RolloutRef): Promise<string> {
+export async function rolloutIdOf(ref: RolloutRef): Promise<string> {
   if (typeof ref === "string") return ref;
   const key = `${ref.via}:${ref.id}`;
   const known = knownRollouts().get(key);

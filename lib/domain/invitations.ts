@@ -30,7 +30,7 @@ const invitationSelect = {
 type InvitationRow = Prisma.InvitationGetPayload<{ select: typeof invitationSelect }>;
 
 function toInvitationView(row: InvitationRow, now = new Date()) {
-  const state = row.usedAt ? "used" : row.revokedAt ? "revoked" : row.expiresAt <= now ? "expired" : "pending";
+  const state: "used" | "revoked" | "expired" | "pending" = row.usedAt ? "used" : row.revokedAt ? "revoked" : row.expiresAt <= now ? "expired" : "pending";
   return { ...row, createdAt: row.createdAt.toISOString(), expiresAt: row.expiresAt.toISOString(), usedAt: row.usedAt?.toISOString() ?? null, revokedAt: row.revokedAt?.toISOString() ?? null, state };
 }
 export type InvitationView = ReturnType<typeof toInvitationView>;

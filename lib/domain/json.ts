@@ -12,3 +12,15 @@ export type Jsonify<T> = T extends Date
 export function jsonify<T>(value: T): Jsonify<T> {
   return JSON.parse(JSON.stringify(value)) as Jsonify<T>;
 }
+
+/** Sorted keys: Postgres jsonb does not keep key order, so compare stored JSON in this form. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}

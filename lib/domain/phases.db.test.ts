@@ -4,7 +4,7 @@ import { getDb } from "@/lib/db/client";
 import { startDemoTarget, type DemoTarget } from "@/lib/demo-target/server";
 import type { RunbookDraftInput } from "@/lib/schemas/runbook";
 import { createActionSchema } from "@/lib/schemas/actions";
-import { createAction } from "./actions";
+import { createAction } from "./action-configs";
 import { DomainError } from "./errors";
 import { listEventsAfter } from "./events";
 import { abortRollout, pausePhase, promotePhase, resumePhase, startRollout } from "./phases";

@@ -3,7 +3,7 @@ import type { DbTx } from "@/lib/db/client";
 import { actorOf, type UserPrincipal } from "@/lib/auth/principal";
 import { can } from "@/lib/auth/permissions";
 import type { AbortRolloutInput, PausePhaseInput, PromotePhaseInput, ResumePhaseInput, StartRolloutInput } from "@/lib/schemas/phases";
-import { assertMayRunTrafficAction, findTrafficAction, runTrafficActionForPhase } from "./actions";
+import { assertMayRunTrafficAction, findTrafficAction, runTrafficActionForPhase } from "./action-runs";
 import { conflict, forbidden } from "./errors";
 import { changeRollout } from "./events";
 import { jsonify } from "./json";

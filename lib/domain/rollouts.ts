@@ -17,8 +17,11 @@ import {
   tileSelect,
 } from "./selects";
 
-export async function listRollouts() {
+/** Every rollout, newest first; `onlyIds` narrows it (a token limited to some rollouts sees those only). */
+export async function listRollouts(opts: { onlyIds?: readonly string[] | null } = {}) {
+  const onlyIds = opts.onlyIds ? [...opts.onlyIds] : undefined;
   const rows = await getDb().rollout.findMany({
+    where: onlyIds ? { id: { in: onlyIds } } : undefined,
     select: {
       ...rolloutSummarySelect,
       _count: { select: { items: true } },
@@ -26,7 +29,7 @@ export async function listRollouts() {
     },
     orderBy: [{ createdAt: "desc" }],
   });
-  const done = await getDb().checklistItem.groupBy({ by: ["rolloutId"], where: { state: { in: ["DONE", "SKIPPED"] } }, _count: true });
+  const done = await getDb().checklistItem.groupBy({ by: ["rolloutId"], where: { state: { in: ["DONE", "SKIPPED"] }, ...(onlyIds ? { rolloutId: { in: onlyIds } } : {}) }, _count: true });
   const doneBy = new Map(done.map((d) => [d.rolloutId, d._count]));
   return jsonify(
     rows.map(({ _count, phases, ...r }) => ({

@@ -4,6 +4,7 @@ import {
   attentionOf,
   clockEnd,
   formatValue,
+  holdWhileAlertFires,
   INITIAL_TRIGGER_STATUS,
   rolloutPosition,
   stakeholderStatus,
@@ -13,6 +14,7 @@ import {
   planPhaseEvaluation,
   readInPhase,
   stepTrigger,
+  tileKeepsTriggerFiring,
   type CriterionToEvaluate,
   type Judgement,
   type JudgedCriterion,
@@ -114,6 +116,29 @@ describe("stepTrigger: Normal → Pending → Firing → Resolved", () => {
   it("restarts a Pending status that has no start time instead of firing", () => {
     const step = stepTrigger({ state: "PENDING", since: null, clearSince: null }, 500 * S, "MET", 60);
     expect(step).toEqual({ state: "PENDING", since: 500 * S, clearSince: null, transition: null });
+  });
+});
+
+describe("a trigger with two sources (its tile and bound alerts) fires while either does", () => {
+  const firing: TriggerStatus = { state: "FIRING", since: 0, clearSince: 10 * S };
+  it("holdWhileAlertFires: the tile's clear readings cannot resolve it while an alert fires, but keep their clear period", () => {
+    const step = stepTrigger(firing, 50 * S, "NOT_MET", 30);
+    expect(step.transition).toEqual({ from: "FIRING", to: "RESOLVED" });
+    expect(holdWhileAlertFires(firing, step, true, 50 * S)).toEqual({ ...firing, transition: null });
+    expect(holdWhileAlertFires(firing, step, false, 50 * S)).toBe(step);
+    const fresh: TriggerStatus = { ...firing, clearSince: null };
+    expect(holdWhileAlertFires(fresh, stepTrigger(fresh, 50 * S, "NOT_MET", 0), true, 50 * S)).toMatchObject({ state: "FIRING", clearSince: 50 * S, transition: null });
+  });
+
+  it.each([
+    ["a breaching tile", "MET", { value: 5, at: 60 * S, quality: "fresh" }, firing, 30, true],
+    ["a tile clear for less than the pending period", "NOT_MET", { value: 0.1, at: 30 * S, quality: "fresh" }, firing, 30, true],
+    ["a tile not yet seen clear", "NOT_MET", { value: 0.1, at: 30 * S, quality: "fresh" }, { ...firing, clearSince: null }, 30, true],
+    ["a tile clear for the pending period", "NOT_MET", { value: 0.1, at: 40 * S, quality: "fresh" }, firing, 30, false],
+    ["a clear tile with no pending period", "NOT_MET", { value: 0.1, at: 11 * S, quality: "fresh" }, { ...firing, clearSince: null }, 0, false],
+    ["no tile or no fresh reading", "NO_DATA", { value: null, at: null, quality: "no-tile" }, firing, 30, false],
+  ] as [string, Judgement, PhaseReading, TriggerStatus, number, boolean][])("tileKeepsTriggerFiring when the last alert resolves: %s (%s)", (_name, judgement, reading, status, pending, keeps) => {
+    expect(tileKeepsTriggerFiring(status, reading, judgement, pending)).toBe(keeps);
   });
 });
 

@@ -1,4 +1,7 @@
-import type { PhaseStatus, RolloutStatus } from "@/lib/db/generated/enums";
+import type { ActionKind, ActionRunStatus, ContactKind, Decision, GateKind, PhaseStatus, Role, RolloutStatus } from "@/lib/db/generated/enums";
+import type { GateStatus } from "@/lib/domain/gate-status";
+import type { DeliveryView } from "@/lib/domain/notification-channels";
+import type { ConnectionState } from "@/lib/realtime/rollout-sync";
 import { compare, isStale } from "@/lib/metrics/evaluate";
 import type { Comparator, CriterionKind, TriggerState, Verdict } from "@/lib/metrics/enums";
 import { formatNumber } from "@/lib/metrics/phase-evaluation";
@@ -102,6 +105,30 @@ export function stepTrigger(previous: TriggerStatus, at: number, judgement: Judg
   }
 }
 
+/**
+ * A trigger can have several sources: its tile's readings and alerts bound to it (lib/domain/alerts.ts). It stays
+ * FIRING while any source says it fires and resolves only when all of them are clear. While a bound alert fires,
+ * the tile's clear readings keep counting their clear period but cannot resolve it.
+ */
+export function holdWhileAlertFires(previous: TriggerStatus, step: TriggerStep, alertFiring: boolean, at: number): TriggerStep {
+  if (!alertFiring || step.transition?.to !== "RESOLVED") return step;
+  return { ...previous, clearSince: previous.clearSince ?? at, transition: null };
+}
+
+/**
+ * When the last firing alert bound to a FIRING trigger resolves: may the trigger resolve, or does its tile still say
+ * it fires? The tile says so while its fresh in-phase reading breaches, or while it has not yet been clear for the
+ * pending period (measured on reading times, as stepTrigger does). A tile with nothing to go on (no tile, no fresh
+ * reading) says nothing, so an alert-only trigger resolves with its alert.
+ */
+export function tileKeepsTriggerFiring(status: TriggerStatus, reading: PhaseReading, judgement: Judgement, pendingSeconds: number): boolean {
+  if (judgement === "NO_DATA") return false;
+  if (judgement === "MET") return true;
+  const pendingMs = Math.max(0, pendingSeconds) * 1000;
+  if (pendingMs === 0) return false;
+  return status.clearSince === null || reading.at === null || reading.at - status.clearSince < pendingMs;
+}
+
 /** A trigger that is Pending or Firing calls for attention (and blocks promotion). */
 export function isTriggerActive(state: TriggerState): boolean {
   return state === "PENDING" || state === "FIRING";
@@ -169,6 +196,8 @@ export type CriterionToEvaluate = {
   state: TriggerState;
   stateSince: number | null;
   clearSince: number | null;
+  /** A bound alert fires now (lib/domain/alerts.ts): the tile's readings cannot resolve the trigger. */
+  alertFiring?: boolean;
 };
 
 export type CriterionOutcome = {
@@ -204,7 +233,8 @@ export function planPhaseEvaluation(input: {
     const judgement = judgeCriterion(criterion, reading);
     const previous: TriggerStatus = { state: criterion.state, since: criterion.stateSince, clearSince: criterion.clearSince };
     if (criterion.kind === "SUCCESS") return { id: criterion.id, reading, judgement, status: previous, statusChanged: false, transition: null };
-    const step = stepTrigger(previous, reading.at ?? input.now, judgement, criterion.pendingSeconds);
+    const at = reading.at ?? input.now;
+    const step = holdWhileAlertFires(previous, stepTrigger(previous, at, judgement, criterion.pendingSeconds), criterion.alertFiring ?? false, at);
     const { transition, ...status } = step;
     const statusChanged = status.state !== previous.state || status.since !== previous.since || status.clearSince !== previous.clearSince;
     return { id: criterion.id, reading, judgement, status, statusChanged, transition };
@@ -269,14 +299,95 @@ export const JUDGEMENT: Labelled<Judgement> = {
   NO_DATA: { label: "No data", tone: "neutral" },
 };
 
-/** Tailwind classes per tone: a badge (filled), a box (border and background), and text. */
-export const TONE_CLASSES: Record<Tone, { badge: string; box: string; text: string }> = {
-  ok: { badge: "bg-green-700 text-white", box: "border-green-400 bg-green-50", text: "text-ok" },
-  warn: { badge: "bg-amber-600 text-white", box: "border-amber-400 bg-amber-50", text: "text-warn" },
-  breach: { badge: "bg-red-700 text-white", box: "border-red-400 bg-red-50", text: "text-breach" },
-  active: { badge: "bg-sky-700 text-white", box: "border-sky-500 bg-sky-50", text: "text-sky-800" },
-  neutral: { badge: "bg-slate-600 text-white", box: "border-slate-300 bg-white", text: "text-slate-600" },
+/** Gate decisions as the sign-off page shows them (GateStatus.state). */
+export const GATE_STATE: Labelled<GateStatus["state"]> = {
+  APPROVED: { label: "GO", tone: "ok" },
+  REJECTED: { label: "NO-GO", tone: "breach" },
+  PENDING: { label: "Waiting", tone: "neutral" },
 };
+
+export const DECISION: Labelled<Decision> = {
+  GO: { label: "GO", tone: "ok" },
+  NO_GO: { label: "NO-GO", tone: "breach" },
+};
+
+export const ACTION_RUN_STATUS: Labelled<ActionRunStatus> = {
+  PENDING_APPROVAL: { label: "Awaiting approval", tone: "warn" },
+  RUNNING: { label: "Running", tone: "active" },
+  SUCCEEDED: { label: "Succeeded", tone: "ok" },
+  FAILED: { label: "Failed", tone: "breach" },
+  EXPIRED: { label: "Expired", tone: "neutral" },
+  REJECTED: { label: "Rejected", tone: "neutral" },
+  DRY_RUN: { label: "Dry run", tone: "neutral" },
+  // The outcome is unknown (the server stopped mid-call): a warning, someone must check the target.
+  INTERRUPTED: { label: "Interrupted", tone: "warn" },
+};
+
+/** Credentials that can be revoked: API tokens, stakeholder links, invitations. */
+export type CredentialState = "active" | "pending" | "used" | "expired" | "revoked";
+export const CREDENTIAL_STATE: Labelled<CredentialState> = {
+  active: { label: "Active", tone: "ok" },
+  pending: { label: "Pending", tone: "ok" },
+  used: { label: "Used", tone: "neutral" },
+  expired: { label: "Expired", tone: "neutral" },
+  revoked: { label: "Revoked", tone: "breach" },
+};
+
+export const CONNECTION_STATE: Labelled<ConnectionState> = {
+  connecting: { label: "Connecting", tone: "neutral" },
+  live: { label: "● Live", tone: "ok" },
+  reconnecting: { label: "Reconnecting", tone: "warn" },
+  offline: { label: "Offline", tone: "breach" },
+};
+
+export const DELIVERY_STATE: Labelled<DeliveryView["state"]> = {
+  sent: { label: "Sent", tone: "ok" },
+  failed: { label: "Failed", tone: "breach" },
+  retrying: { label: "Retrying", tone: "warn" },
+  pending: { label: "Pending", tone: "neutral" },
+};
+
+/** A metric tile's level against its thresholds ("none": no thresholds or no value). */
+export const TILE_LEVEL_TONE: Record<"ok" | "warn" | "breach" | "none", Tone> = { ok: "ok", warn: "warn", breach: "breach", none: "neutral" };
+
+// Words for enums that have no tone: roles, and the kinds of actions, gates and contacts.
+export const ROLE_LABEL: Record<Role, string> = { ADMIN: "Admin", COMMANDER: "Incident commander", ENGINEER: "Engineer", VIEWER: "Viewer" };
+export const ACTION_KIND_LABEL: Record<ActionKind, string> = { ROLLBACK: "Rollback", KILL_SWITCH: "Kill switch", SET_TRAFFIC: "Set traffic", CUSTOM: "Custom" };
+export const GATE_KIND_LABEL: Record<GateKind, string> = {
+  PRE_DEPLOYMENT: "Pre-deployment",
+  GO_LIVE: "Go-live",
+  GO_NO_GO: "Go/no-go",
+  POST_DEPLOYMENT: "Post-deployment",
+  CUSTOM: "Custom",
+};
+/** A role's words for a role that arrives as a string (socket messages, loose view types); unknown ones as they are. */
+export function roleLabel(role: string): string {
+  return role in ROLE_LABEL ? ROLE_LABEL[role as Role] : role;
+}
+
+/** A state's label from its table, for a state that arrives as a string; unknown ones as they are. */
+export function labelIn(table: Readonly<Record<string, { label: string }>>, state: string): string {
+  return table[state]?.label ?? state;
+}
+
+export const CONTACT_KIND_LABEL: Record<ContactKind, string> = { PERSON: "Person", TEAM: "Team", CHANNEL: "Channel" };
+
+/**
+ * Tailwind classes per tone: a badge (filled), a soft badge (tinted, for small inline states), a box (border and
+ * background), a border alone, and text. The only place status colours are written (components/vocabulary.test.ts).
+ */
+export const TONE_CLASSES: Record<Tone, { badge: string; soft: string; box: string; border: string; text: string }> = {
+  ok: { badge: "bg-green-700 text-white", soft: "bg-green-100 text-ok", box: "border-green-400 bg-green-50", border: "border-green-300", text: "text-ok" },
+  warn: { badge: "bg-amber-600 text-white", soft: "bg-amber-100 text-warn", box: "border-amber-400 bg-amber-50", border: "border-amber-300", text: "text-warn" },
+  breach: { badge: "bg-red-700 text-white", soft: "bg-red-100 text-breach", box: "border-red-400 bg-red-50", border: "border-red-300", text: "text-breach" },
+  active: { badge: "bg-sky-700 text-white", soft: "bg-sky-100 text-sky-800", box: "border-sky-500 bg-sky-50", border: "border-sky-400", text: "text-sky-800" },
+  neutral: { badge: "bg-slate-600 text-white", soft: "bg-slate-200 text-slate-700", box: "border-slate-300 bg-white", border: "border-slate-200", text: "text-slate-600" },
+};
+
+/** The soft badge of a labelled state: its tone's classes. */
+export function softBadge(entry: { tone: Tone }): string {
+  return TONE_CLASSES[entry.tone].soft;
+}
 
 /** A number with its unit, readable from across a room: "4.45 %", "241 ms", "1235 req/s"; "—" without a value. */
 export function formatValue(value: number | null | undefined, unit: string | null | undefined): string {

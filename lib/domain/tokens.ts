@@ -5,19 +5,54 @@ import { actorOf, SYSTEM_ACTOR, type Actor, type UserPrincipal } from "@/lib/aut
 import { can } from "@/lib/auth/permissions";
 import { invalidateCachedPrincipals } from "@/lib/auth/principal-cache";
 import { generateToken, hashToken } from "@/lib/auth/secrets";
+import type { TokenGrant } from "@/lib/auth/token-scope";
 import type { Prisma } from "@/lib/db/generated/client";
-import { forbidden, notFound } from "./errors";
+import type { ApiTokenScopeName, createTokenSchema } from "@/lib/schemas/users";
+import type { z } from "zod";
+import { badRequest, forbidden, notFound } from "./errors";
 import { changeRollout } from "./events";
 import { jsonify } from "./json";
 
-/** Creates an API token for `userId`; the token itself is returned once and only its hash is kept. */
-export async function createApiToken(userId: string, name: string, opts: { expiresAt?: Date } = {}) {
+/**
+ * Creates an API token for `userId`; the token itself is returned once and only its hash is kept. `scope` (FULL
+ * unless given) and `rolloutIds` (every rollout unless given) limit it; its owner's role still applies on top.
+ */
+export async function createApiToken(userId: string, name: string, opts: { expiresAt?: Date; scope?: ApiTokenScopeName; rolloutIds?: string[] } = {}) {
   const token = generateToken("api");
   const row = await getDb().apiToken.create({
-    data: { userId, name, tokenHash: hashToken(token), prefix: token.slice(0, 12), expiresAt: opts.expiresAt },
-    select: { id: true, name: true, prefix: true, createdAt: true, expiresAt: true },
+    data: {
+      userId,
+      name,
+      tokenHash: hashToken(token),
+      prefix: token.slice(0, 12),
+      expiresAt: opts.expiresAt,
+      scope: opts.scope ?? "FULL",
+      allRollouts: opts.rolloutIds === undefined,
+      rollouts: opts.rolloutIds ? { create: opts.rolloutIds.map((rolloutId) => ({ rolloutId })) } : undefined,
+    },
+    select: apiTokenViewSelect,
   });
-  return { ...row, token };
+  return { ...toApiTokenView(row), token };
+}
+
+/**
+ * The signed-in user's new token (POST /api/v1/tokens). 400 naming `rolloutIds.N` for a rollout that does not
+ * exist, and naming `scope` for a scope the user's role cannot use at all (a viewer's push-only token).
+ */
+export async function createOwnApiToken(principal: UserPrincipal, input: CreateTokenInputParsed) {
+  if (input.scope === "METRICS_PUSH" && !can(principal.role, "metrics.push")) {
+    throw badRequest(`Your role (${principal.role}) cannot push metrics`, { scope: [`METRICS_PUSH needs a role that may push metrics (not ${principal.role})`] });
+  }
+  if (input.rolloutIds) {
+    const found = new Set((await getDb().rollout.findMany({ where: { id: { in: input.rolloutIds } }, select: { id: true } })).map((r) => r.id));
+    const fields: Record<string, string[]> = {};
+    input.rolloutIds.forEach((id, i) => {
+      if (!found.has(id)) fields[`rolloutIds.${i}`] = ["is not a rollout"];
+    });
+    if (Object.keys(fields).length) throw badRequest("rolloutIds names rollouts that do not exist", fields);
+  }
+  const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : undefined;
+  return createApiToken(principal.userId, input.name, { expiresAt, scope: input.scope, rolloutIds: input.rolloutIds });
 }
 
 /** Revokes a token (its sockets close at once). Revoking a revoked token changes nothing. */
@@ -27,13 +62,31 @@ export async function revokeApiToken(tokenId: string) {
   await invalidatePrincipals(row.userId);
 }
 
-const apiTokenViewSelect = { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, expiresAt: true, revokedAt: true } satisfies Prisma.ApiTokenSelect;
+const apiTokenViewSelect = {
+  id: true,
+  name: true,
+  prefix: true,
+  createdAt: true,
+  lastUsedAt: true,
+  expiresAt: true,
+  revokedAt: true,
+  scope: true,
+  allRollouts: true,
+  rollouts: { select: { rollout: { select: { id: true, name: true } } }, orderBy: { rollout: { name: "asc" } } },
+} satisfies Prisma.ApiTokenSelect;
+
+/** A token as its owner sees it: never the token nor its hash; `rollouts` null means every rollout. */
+function toApiTokenView(row: Prisma.ApiTokenGetPayload<{ select: typeof apiTokenViewSelect }>, now = new Date()) {
+  const { allRollouts, rollouts, ...rest } = row;
+  const state: "active" | "expired" | "revoked" = row.revokedAt ? "revoked" : row.expiresAt && row.expiresAt <= now ? "expired" : "active";
+  return jsonify({ ...rest, rollouts: allRollouts ? null : rollouts.map((r) => r.rollout), state });
+}
 
 /** One's own API tokens, newest first: never the token nor its hash. */
 export async function listOwnApiTokens(userId: string) {
   const rows = await getDb().apiToken.findMany({ where: { userId }, select: apiTokenViewSelect, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
   const now = new Date();
-  return rows.map((row) => jsonify({ ...row, state: row.revokedAt ? "revoked" : row.expiresAt && row.expiresAt <= now ? "expired" : "active" }));
+  return rows.map((row) => toApiTokenView(row, now));
 }
 
 /** Revokes one of the caller's own tokens (admins revoke anyone's by deactivating them). Someone else's is a 404. */
@@ -46,6 +99,7 @@ export async function revokeOwnApiToken(principal: UserPrincipal, tokenId: strin
 }
 
 export type ApiTokenView = Awaited<ReturnType<typeof listOwnApiTokens>>[number];
+type CreateTokenInputParsed = z.infer<typeof createTokenSchema>;
 
 // lastUsedAt is written at most once a minute per token: the hot path reads, it does not write every time.
 const LAST_USED_GRANULARITY_MS = 60_000;
@@ -54,14 +108,24 @@ const LAST_USED_GRANULARITY_MS = 60_000;
 export async function findUserByApiToken(tokenHash: string) {
   const row = await getDb().apiToken.findUnique({
     where: { tokenHash },
-    select: { id: true, revokedAt: true, expiresAt: true, lastUsedAt: true, user: { select: { id: true, email: true, name: true, role: true, deactivatedAt: true } } },
+    select: {
+      id: true,
+      revokedAt: true,
+      expiresAt: true,
+      lastUsedAt: true,
+      scope: true,
+      allRollouts: true,
+      rollouts: { select: { rolloutId: true } },
+      user: { select: { id: true, email: true, name: true, role: true, deactivatedAt: true } },
+    },
   });
   const now = new Date();
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now) || row.user.deactivatedAt) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
     void getDb().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } }).catch(() => undefined);
   }
-  return { user: row.user, tokenId: row.id, expiresAt: row.expiresAt };
+  const grant: TokenGrant = { scope: row.scope, rolloutIds: row.allRollouts ? null : row.rollouts.map((r) => r.rolloutId) };
+  return { user: row.user, tokenId: row.id, expiresAt: row.expiresAt, grant };
 }
 
 /** A stakeholder link to one rollout. The URL is shown once; revoking it closes open status pages. */
@@ -116,9 +180,10 @@ const shareLinkSelect = {
 } satisfies Prisma.ShareTokenSelect;
 
 function toShareLinkView(row: Prisma.ShareTokenGetPayload<{ select: typeof shareLinkSelect }>, now = new Date()) {
-  const state = row.revokedAt ? "revoked" : row.expiresAt && row.expiresAt <= now ? "expired" : "active";
+  const state: ShareLinkState = row.revokedAt ? "revoked" : row.expiresAt && row.expiresAt <= now ? "expired" : "active";
   return jsonify({ ...row, state });
 }
+export type ShareLinkState = "active" | "expired" | "revoked";
 export type ShareLinkView = ReturnType<typeof toShareLinkView>;
 
 /** A rollout's stakeholder links, newest first, for a commander or an admin. */

@@ -4,7 +4,9 @@ import { makeRollout, makeUser, smallRunbook } from "@/test/factories";
 import { getDb } from "@/lib/db/client";
 import type { Role } from "@/lib/db/generated/enums";
 import { getRolloutState } from "@/lib/domain/rollouts";
-import { createShareToken, revokeApiToken } from "@/lib/domain/tokens";
+import { createApiToken, createShareToken, revokeApiToken } from "@/lib/domain/tokens";
+import type { TokenUse } from "@/lib/auth/token-scope";
+import type { ApiTokenScopeName } from "@/lib/schemas/users";
 import { PATCH as patchItem } from "@/app/api/v1/items/[id]/route";
 import { POST as signGate } from "@/app/api/v1/gates/[id]/signatures/route";
 import { POST as createShareLink } from "@/app/api/v1/rollouts/[id]/share-links/route";
@@ -51,7 +53,8 @@ import { updateUser } from "@/lib/domain/users";
 import { afterAll } from "vitest";
 import { SYSTEM_ACTOR } from "@/lib/auth/principal";
 import { startDemoTarget, type DemoTarget } from "@/lib/demo-target/server";
-import { createSeedAction, requestActionRun } from "@/lib/domain/actions";
+import { createSeedAction } from "@/lib/domain/action-configs";
+import { requestActionRun } from "@/lib/domain/action-runs";
 import { pausePhase, startRollout } from "@/lib/domain/phases";
 import { createTileAs } from "@/lib/domain/tiles";
 import { createActionSchema } from "@/lib/schemas/actions";
@@ -76,6 +79,10 @@ type Operation = {
   public?: boolean;
   /** What an allowed caller gets instead of 2xx (someone else's token is a 404 to everyone). */
   allowedStatus?: number;
+  /** What a scoped API token's scope must allow (lib/auth/token-scope.ts); a write unless given. */
+  use?: TokenUse;
+  /** Not about one rollout: a token limited to some rollouts gets 403. */
+  global?: boolean;
 };
 
 const TARGET_TOKEN = "matrix-target-token";
@@ -152,8 +159,9 @@ const OPERATIONS: Operation[] = [
     params: () => ({}),
     body: () => ({ name: `Matrix ${randomUUID().slice(0, 6)}`, service: "svc", sections: [{ title: "S", items: [{ text: "i" }] }] }),
     allowed: ["ADMIN"],
+    global: true,
   },
-  { name: "create an API token", handler: createToken, params: () => ({}), body: () => ({ name: "matrix" }), allowed: ALL, sessionOnly: true },
+  { name: "create an API token", handler: createToken, params: () => ({}), body: () => ({ name: "matrix" }), allowed: ALL, sessionOnly: true, global: true },
   { name: "start the rollout (override)", handler: startRolloutRoute, params: (f) => ({ id: f.rolloutId }), body: () => ({ override }), allowed: ["ADMIN", "COMMANDER"] },
   { name: "promote (override)", stage: "started", handler: promoteRoute, params: (f) => ({ id: f.rolloutId }), body: () => ({ override }), allowed: ["ADMIN", "COMMANDER"] },
   { name: "pause", stage: "started", handler: pauseRoute, params: (f) => ({ id: f.rolloutId }), body: () => ({ reason: "matrix" }), allowed: ["ADMIN", "COMMANDER"] },
@@ -163,7 +171,7 @@ const OPERATIONS: Operation[] = [
   { name: "change a tile", handler: updateTileRoute, params: (f) => ({ id: f.tileId }), body: () => ({ label: "Errors" }), allowed: ["ADMIN"] },
   { name: "delete a tile", handler: deleteTileRoute, params: (f) => ({ id: f.tileId }), body: () => ({}), allowed: ["ADMIN"] },
   { name: "opt a trigger into auto-rollback", handler: updateCriterionRoute, params: (f) => ({ id: f.criterionId }), body: () => ({ autoRollback: true }), allowed: ["ADMIN", "COMMANDER"] },
-  { name: "push samples", handler: pushMetricsRoute, params: () => ({}), body: (f) => ({ rolloutId: f.rolloutId, samples: [{ key: "error_rate", value: 0.2 }] }), allowed: ["ADMIN", "COMMANDER", "ENGINEER"] },
+  { name: "push samples", handler: pushMetricsRoute, params: () => ({}), body: (f) => ({ rolloutId: f.rolloutId, samples: [{ key: "error_rate", value: 0.2 }] }), allowed: ["ADMIN", "COMMANDER", "ENGINEER"], use: "metrics.push" },
   {
     name: "configure an action",
     handler: createActionRoute,
@@ -187,9 +195,10 @@ const OPERATIONS: Operation[] = [
   { name: "plan: edit a criterion", handler: editPlanRoute, params: (f) => ({ id: f.rolloutId }), body: (f) => ({ op: "criterion.edit", criterionId: f.criterionId, threshold: 2 }), allowed: ["ADMIN", "COMMANDER"] },
   { name: "plan: add a gate", handler: editPlanRoute, params: (f) => ({ id: f.rolloutId }), body: (f) => ({ op: "gate.add", kind: "GO_NO_GO", name: "matrix", requiredRoles: ["COMMANDER"], phaseId: f.phaseId }), allowed: ["ADMIN", "COMMANDER"] },
   { name: "plan: add a contact", handler: editPlanRoute, params: (f) => ({ id: f.rolloutId }), body: () => ({ op: "contact.add", role: "DBA", name: "Dee", phone: "+1 555 0100" }), allowed: ["ADMIN", "COMMANDER"] },
-  { name: "clone a rollout", handler: cloneRoute, params: (f) => ({ id: f.rolloutId }), body: () => ({}), allowed: ["ADMIN"] },
-  { name: "run as a rehearsal", handler: rehearsalsRoute, params: (f) => ({ id: f.rolloutId }), body: () => ({}), allowed: ["ADMIN", "COMMANDER"] },
-  { name: "read a rehearsal report", stage: "rehearsed", handler: rehearsalReportRoute, params: (f) => ({ id: f.rehearsalId }), body: () => ({}), allowed: ALL },
+  // Both make a new rollout: not for a token limited to some rollouts.
+  { name: "clone a rollout", handler: cloneRoute, params: (f) => ({ id: f.rolloutId }), body: () => ({}), allowed: ["ADMIN"], global: true },
+  { name: "run as a rehearsal", handler: rehearsalsRoute, params: (f) => ({ id: f.rolloutId }), body: () => ({}), allowed: ["ADMIN", "COMMANDER"], global: true },
+  { name: "read a rehearsal report", stage: "rehearsed", handler: rehearsalReportRoute, params: (f) => ({ id: f.rehearsalId }), body: () => ({}), allowed: ALL, use: "read" },
   { name: "re-baseline from a rehearsal", stage: "rehearsed", handler: rebaselineRoute, params: (f) => ({ id: f.rehearsalId }), body: () => ({}), allowed: ["ADMIN", "COMMANDER"] },
   { name: "test a tile source", handler: testTileRoute, params: (f) => ({ id: f.rolloutId }), body: () => ({ key: "up", label: "Up", sourceKind: "SCRAPE", sourceUrl: `${target.url}/metrics`, query: "demo_traffic_percent" }), allowed: ["ADMIN"] },
   { name: "assign an item to a person", handler: patchItem, params: (f) => ({ id: f.itemId }), body: (f) => ({ ownerId: f.personId }), allowed: ["ADMIN", "COMMANDER", "ENGINEER"] },
@@ -201,23 +210,32 @@ const OPERATIONS: Operation[] = [
 
 // People, invitations, tokens and passwords (their own fixture: no rollout needed).
 type PeopleOperation = Omit<Operation, "params" | "body" | "stage"> & { params: (f: PeopleFixture) => Record<string, string>; body: (f: PeopleFixture) => unknown };
-const PEOPLE_OPERATIONS: PeopleOperation[] = [
-  { name: "list users", handler: listUsersRoute, params: () => ({}), body: () => ({}), allowed: ["ADMIN"] },
+// None is about one rollout (global for every row, below).
+const PEOPLE_OPERATIONS: PeopleOperation[] = ([
+  { name: "list users", handler: listUsersRoute, params: () => ({}), body: () => ({}), allowed: ["ADMIN"], use: "read" },
   { name: "create a user", handler: createUserRoute, params: () => ({}), body: () => ({ email: `new-${randomUUID()}@test.local`, name: "New", role: "VIEWER", password: "handed-over" }), allowed: ["ADMIN"] },
-  { name: "read a user", handler: getUserRoute, params: (f) => ({ id: f.personId }), body: () => ({}), allowed: ["ADMIN"] },
+  { name: "read a user", handler: getUserRoute, params: (f) => ({ id: f.personId }), body: () => ({}), allowed: ["ADMIN"], use: "read" },
   { name: "change a role", handler: patchUserRoute, params: (f) => ({ id: f.personId }), body: () => ({ role: "VIEWER" }), allowed: ["ADMIN"] },
   { name: "deactivate a user", handler: patchUserRoute, params: (f) => ({ id: f.personId }), body: () => ({ active: false }), allowed: ["ADMIN"] },
-  { name: "list invitations", handler: listInvitationsRoute, params: () => ({}), body: () => ({}), allowed: ["ADMIN"] },
+  { name: "list invitations", handler: listInvitationsRoute, params: () => ({}), body: () => ({}), allowed: ["ADMIN"], use: "read" },
   { name: "invite someone", handler: inviteRoute, params: () => ({}), body: () => ({ email: `inv-${randomUUID()}@test.local`, role: "ENGINEER" }), allowed: ["ADMIN"] },
   { name: "revoke an invitation", handler: revokeInvitationRoute, params: (f) => ({ id: f.invitationId }), body: () => ({}), allowed: ["ADMIN"] },
   { name: "accept an invitation", handler: acceptInvitationRoute, params: () => ({}), body: (f) => ({ token: f.invitationToken, name: "Joiner", password: "my-own-password" }), allowed: ALL, public: true },
-  { name: "list own API tokens", handler: listTokensRoute, params: () => ({}), body: () => ({}), allowed: ALL },
+  { name: "list own API tokens", handler: listTokensRoute, params: () => ({}), body: () => ({}), allowed: ALL, use: "read" },
   { name: "revoke someone else's API token", handler: revokeTokenRoute, params: (f) => ({ id: f.othersTokenId }), body: () => ({}), allowed: ALL, allowedStatus: 404 },
   // Last: it changes the callers' password (their own session stays signed in).
   { name: "change own password", handler: changePasswordRoute, params: () => ({}), body: () => ({ currentPassword: "correct-horse-battery", newPassword: "changed-by-the-matrix" }), allowed: ALL, sessionOnly: true },
-];
+] as PeopleOperation[]).map((op) => ({ ...op, global: true }));
 
-type Caller = { label: string; headers: (f: Fixture | PeopleFixture) => Promise<Record<string, string>>; role?: Role; via?: "session" | "apiToken" };
+type Caller = {
+  label: string;
+  headers: (f: Fixture | PeopleFixture) => Promise<Record<string, string>>;
+  role?: Role;
+  via?: "session" | "apiToken";
+  /** A scoped API token: its scope, and whether it is limited to the cell's rollout or to another one. */
+  scope?: ApiTokenScopeName;
+  limited?: "this" | "other";
+};
 let callers: Caller[];
 
 afterAll(() => target?.close());
@@ -238,10 +256,21 @@ beforeAll(async () => {
     const link = await createShareToken(users.COMMANDER.principal, "rolloutId" in f ? f.rolloutId : someRollout.id, expired ? { expiresAt: new Date(Date.now() - 1000) } : {});
     return { authorization: `Bearer ${link.token}` };
   };
+  // Scoped tokens (issue 16): limited to the cell's rollout (and its rehearsal), or to another rollout.
+  const scopedFor = async (role: Role, scope: ApiTokenScopeName, limited: "this" | "other", f: Fixture | PeopleFixture) => {
+    const mine = "rolloutId" in f ? [...new Set([f.rolloutId, f.rehearsalId])] : [someRollout.id];
+    const { token } = await createApiToken(users[role].id, "scoped", { scope, rolloutIds: limited === "this" ? mine : [someRollout.id] });
+    return { authorization: `Bearer ${token}` };
+  };
+  const readOnly = await createApiToken(users.ADMIN.id, "read-only", { scope: "READ_ONLY" });
   callers = [
     { label: "anonymous", headers: async () => ({}) },
     ...ALL.map((role): Caller => ({ label: `${role} (session)`, role, via: "session", headers: async () => ({ cookie: users[role].cookie }) })),
     ...ALL.map((role): Caller => ({ label: `${role} (API token)`, role, via: "apiToken", headers: async () => ({ authorization: `Bearer ${users[role].apiToken}` }) })),
+    { label: "ENGINEER push-only token (this rollout)", role: "ENGINEER", via: "apiToken", scope: "METRICS_PUSH", limited: "this", headers: (f) => scopedFor("ENGINEER", "METRICS_PUSH", "this", f) },
+    { label: "ADMIN read-only token", role: "ADMIN", via: "apiToken", scope: "READ_ONLY", headers: async () => ({ authorization: `Bearer ${readOnly.token}` }) },
+    { label: "ADMIN token (this rollout)", role: "ADMIN", via: "apiToken", scope: "FULL", limited: "this", headers: (f) => scopedFor("ADMIN", "FULL", "this", f) },
+    { label: "ADMIN token (another rollout)", role: "ADMIN", via: "apiToken", scope: "FULL", limited: "other", headers: (f) => scopedFor("ADMIN", "FULL", "other", f) },
     { label: "share token", headers: (f) => shareFor(f, false) },
     { label: "expired share token", headers: (f) => shareFor(f, true) },
     { label: "revoked API token", headers: async () => ({ authorization: `Bearer ${revoked.apiToken}` }) },
@@ -253,21 +282,30 @@ beforeAll(async () => {
 
 const DEAD_CREDENTIALS = ["anonymous", "expired share token", "revoked API token", "signed-out session", "deactivated user (session)", "deactivated user (API token)"];
 
-// A caller whose credential is dead can change nothing, so its cells share one rollout per stage (a cell that
-// wrongly succeeds is reported all the same); every other cell gets a fresh one.
+// A caller whose credential is dead can change nothing, nor can a read-only token, a token for another rollout or a
+// push-only one (but samples), so their cells share one rollout per stage (a cell that wrongly succeeds is reported
+// all the same); every other cell gets a fresh one.
+const CANNOT_CHANGE = [...DEAD_CREDENTIALS, "ADMIN read-only token", "ADMIN token (another rollout)", "ENGINEER push-only token (this rollout)"];
 const deadFixtures = new Map<string, Fixture>();
 async function fixtureFor(stage: Operation["stage"], caller: Caller): Promise<Fixture> {
-  if (!DEAD_CREDENTIALS.includes(caller.label)) return freshRollout(stage);
+  if (!CANNOT_CHANGE.includes(caller.label)) return freshRollout(stage);
   const key = stage ?? "draft";
   if (!deadFixtures.has(key)) deadFixtures.set(key, await freshRollout(stage));
   return deadFixtures.get(key)!;
 }
 
-function expectedStatus(op: Pick<Operation, "allowed" | "sessionOnly" | "public" | "allowedStatus">, caller: Caller): "2xx" | number {
+// What each scope allows, written out here (not read from lib/auth/token-scope.ts) so the matrix checks it.
+const SCOPE_USES: Record<ApiTokenScopeName, TokenUse[]> = { FULL: ["read", "write", "metrics.push"], READ_ONLY: ["read"], METRICS_PUSH: ["metrics.push"] };
+
+function expectedStatus(op: Pick<Operation, "allowed" | "sessionOnly" | "public" | "allowedStatus" | "use" | "global">, caller: Caller): "2xx" | number {
   if (op.public) return "2xx";
   if (DEAD_CREDENTIALS.includes(caller.label)) return 401;
   if (!caller.role) return 403; // a live share token is read-only
   if (op.sessionOnly && caller.via === "apiToken") return 403;
+  if (caller.scope) {
+    if (!SCOPE_USES[caller.scope].includes(op.use ?? "write")) return 403;
+    if (caller.limited === "other" || (caller.limited === "this" && op.global)) return 403;
+  }
   return op.allowed.includes(caller.role) ? (op.allowedStatus ?? "2xx") : 403;
 }
 

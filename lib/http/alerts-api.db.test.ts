@@ -7,7 +7,7 @@ import { POST as alertTokenRoute } from "@/app/api/v1/rollouts/[id]/alert-tokens
 import { PUT as bindRoute } from "@/app/api/v1/criteria/[id]/alert/route";
 import { getDb } from "@/lib/db/client";
 import { startDemoTarget, type DemoTarget } from "@/lib/demo-target/server";
-import { createSeedAction } from "@/lib/domain/actions";
+import { createSeedAction } from "@/lib/domain/action-configs";
 import { getRolloutState } from "@/lib/domain/rollouts";
 import { createActionSchema } from "@/lib/schemas/actions";
 

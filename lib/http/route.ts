@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import { authorize, type Access, type CallerOf } from "@/lib/auth/access";
+import { authorizeOperation, authorizeTargets, type Access, type CallerOf, type Touches } from "@/lib/auth/access";
+import type { TokenUse } from "@/lib/auth/token-scope";
 import { authenticateRequest } from "@/lib/auth/session";
 import type { Principal } from "@/lib/auth/principal";
 import { DomainError, badRequest, unauthorized } from "@/lib/domain/errors";
@@ -19,6 +20,11 @@ export type RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodT
   access?: A;
   /** Older form of `access: { public: true }`; without either, any signed-in caller passes and the handler checks. */
   public?: boolean;
+  /** The operation's method and path (for messages) and what a scoped API token needs (lib/auth/access.ts: AccessSpec). */
+  method?: string;
+  path?: string;
+  tokenUse?: TokenUse;
+  touches?: Touches;
   params?: P;
   query?: Q;
   body?: B;
@@ -46,13 +52,21 @@ export function defineRoute<P extends z.ZodType = z.ZodUnknown, Q extends z.ZodT
   return async (request: Request, context: RouteContext): Promise<Response> => {
     try {
       const access: Access = spec.access ?? (spec.public ? { public: true } : { signedIn: true });
+      const gate = { access, method: spec.method ?? request.method, path: spec.path ?? new URL(request.url).pathname, tokenUse: spec.tokenUse, touches: spec.touches };
       const principal: Principal | null = await authenticateRequest(request);
       if (!principal && !("public" in access)) throw unauthorized();
-      let caller = "rolloutRead" in access ? undefined : authorize(access, principal, undefined);
+      let caller = "rolloutRead" in access ? undefined : authorizeOperation(gate, principal, undefined);
       const params = spec.params ? parseWith(spec.params, await context.params, "params") : undefined;
-      caller ??= authorize(access, principal, params);
+      caller ??= authorizeOperation(gate, principal, params);
+      await authorizeTargets(gate, caller, { id: (params as { id?: unknown } | undefined)?.id });
       const query = spec.query ? parseWith(spec.query, Object.fromEntries(new URL(request.url).searchParams), "query") : undefined;
-      const body = spec.body ? parseWith(spec.body, await readJsonBody(request, spec.maxBodyBytes ?? DEFAULT_MAX_BODY, spec.tooLarge), "body") : undefined;
+      let body: unknown;
+      if (spec.body) {
+        const raw = await readJsonBody(request, spec.maxBodyBytes ?? DEFAULT_MAX_BODY, spec.tooLarge);
+        // A token limited to other rollouts gets its 403 before the body is judged.
+        await authorizeTargets(gate, caller, { body: raw });
+        body = parseWith(spec.body, raw, "body");
+      }
       return await handler({ request, caller, principal, params, query, body } as RouteCtx<P, Q, B, A>);
     } catch (error) {
       return errorResponse(error);

@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import type { Access, CallerOf } from "@/lib/auth/access";
+import type { Access, CallerOf, Touches } from "@/lib/auth/access";
+import type { TokenUse } from "@/lib/auth/token-scope";
 import type { DomainError } from "@/lib/domain/errors";
 
 // What one operation of the API is: where it lives on HTTP, who may call it, the schemas of its input, the
@@ -37,6 +38,16 @@ export type Operation<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.Z
   path: string;
   summary: string;
   access: A;
+  /**
+   * What an API token's scope must allow to call it (lib/auth/token-scope.ts): a GET is a read, any other method
+   * a write, unless this says otherwise.
+   */
+  tokenUse?: TokenUse;
+  /**
+   * Which rollouts it touches, so that a token limited to some rollouts is refused the others; left out, the
+   * operation is not about one rollout and such a token is refused it (lib/auth/access.ts).
+   */
+  touches?: Touches;
   params?: P;
   query?: Q;
   body?: B;

@@ -100,3 +100,38 @@ describe("GET /api/v1/openapi.json", () => {
     expect(create.content["application/json"]!.schema.type).toBe("object");
   });
 });
+
+// Scoped API tokens (lib/auth/access.ts): what each row says it touches decides which rollouts a limited token is
+// checked against. A row about one rollout that says nothing is closed to such tokens; one that names the wrong
+// kind of id would check the wrong rollout. The expected kind is read off the path here, independently.
+describe("what each operation touches", () => {
+  const KIND_BY_SEGMENT: Record<string, string> = {
+    items: "item",
+    gates: "gate",
+    criteria: "criterion",
+    tiles: "tile",
+    actions: "action",
+    "action-runs": "actionRun",
+    "share-links": "shareLink",
+    "notification-channels": "notificationChannel",
+  };
+  // These make a new rollout from `{id}`: not for a token limited to some rollouts.
+  const CREATES_A_ROLLOUT = ["rollouts.clone", "rollouts.rehearse"];
+  const REHEARSAL_ROWS = ["rollouts.rehearsalReport", "rollouts.rebaseline"];
+
+  it("names the kind of its `{id}` for every row with one, and the body's rollout for a push", () => {
+    const wrong: string[] = [];
+    for (const [name, op] of Object.entries(table)) {
+      if ("public" in op.access || CREATES_A_ROLLOUT.includes(name)) continue;
+      const match = /^\/api\/v1\/([^/]+)\/\{id\}/.exec(op.path);
+      if (!match) continue;
+      const expected = REHEARSAL_ROWS.includes(name) ? "rehearsal" : match[1] === "rollouts" ? "rollout" : KIND_BY_SEGMENT[match[1]!];
+      const declared = op.touches && "id" in op.touches ? op.touches.id : undefined;
+      if (declared !== expected) wrong.push(`${name} (${op.path}): touches ${declared ?? "nothing"}, expected ${expected}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(table["metrics.push"]!.touches).toEqual({ bodyRolloutId: true });
+    expect(table["metrics.push"]!.tokenUse).toBe("metrics.push");
+    expect(table["rollouts.list"]!.touches).toEqual({ list: true });
+  });
+});

@@ -1,8 +1,10 @@
 import "server-only";
 import { z } from "zod";
 import { actorOf } from "@/lib/auth/principal";
+import { visibleRolloutIds } from "@/lib/auth/token-scope";
 import { principalFromBearer } from "@/lib/auth/session";
-import { approveActionRun, createAction, deleteAction, dryRunAction, failedRunError, getActionConfig, listActionConfigs, listActionRuns, rejectActionRun, requestActionRun, updateAction } from "@/lib/domain/actions";
+import { createAction, deleteAction, getActionConfig, listActionConfigs, updateAction } from "@/lib/domain/action-configs";
+import { approveActionRun, dryRunAction, failedRunError, listActionRuns, rejectActionRun, requestActionRun } from "@/lib/domain/action-runs";
 import { updateItem } from "@/lib/domain/checklists";
 import { setAutoRollback } from "@/lib/domain/criteria";
 import { badRequest, forbidden, notFound } from "@/lib/domain/errors";
@@ -19,7 +21,7 @@ import { testTileSource } from "@/lib/domain/tile-test";
 import { getRolloutReport, importRunbook } from "@/lib/domain/runbooks";
 import { recordSignOff } from "@/lib/domain/signoffs";
 import { createTile, deleteTile, listTileConfigs, updateTile } from "@/lib/domain/tiles";
-import { createApiToken, createShareToken, listOwnApiTokens, listShareTokens, revokeOwnApiToken, revokeShareToken } from "@/lib/domain/tokens";
+import { createOwnApiToken, createShareToken, listOwnApiTokens, listShareTokens, revokeOwnApiToken, revokeShareToken } from "@/lib/domain/tokens";
 import { acceptInvitation, createInvitation, listInvitations, revokeInvitation } from "@/lib/domain/invitations";
 import { changeOwnPassword, createUserAsAdmin, getUser, listUsers, updateUser } from "@/lib/domain/users";
 import { can } from "@/lib/auth/permissions";
@@ -95,7 +97,9 @@ export const operations = {
     path: "/api/v1/rollouts",
     summary: "Every rollout, newest first.",
     access: { permission: "rollout.read" },
-    run: async () => ({ rollouts: await listRollouts() }),
+    touches: { list: true },
+    // A token limited to some rollouts lists only those.
+    run: async ({ caller }) => ({ rollouts: await listRollouts({ onlyIds: visibleRolloutIds(caller) }) }),
   }),
   "rollouts.create": op({
     method: "POST",
@@ -134,6 +138,7 @@ export const operations = {
     path: "/api/v1/rollouts/{id}",
     summary: "The whole rollout as the war room shows it, with the `lastSeq` it is consistent with.",
     access: { permission: "rollout.read" },
+    touches: { id: "rollout" },
     params: byId,
     run: ({ params }) => getRolloutState(params.id),
   }),
@@ -142,6 +147,7 @@ export const operations = {
     path: "/api/v1/rollouts/{id}/events",
     summary: "Events after `after`, oldest first: how a client that missed some catches up. Share tokens get the public form.",
     access: { rolloutRead: true },
+    touches: { id: "rollout" },
     params: byId,
     query: eventsQuerySchema,
     run: async ({ caller, params, query }) => {
@@ -154,6 +160,7 @@ export const operations = {
     path: "/api/v1/rollouts/{id}/metrics",
     summary: "Each tile's latest reading and its series since `since` (default 30 min), downsampled for long windows.",
     access: { rolloutRead: true },
+    touches: { id: "rollout" },
     params: byId,
     query: seriesQuerySchema,
     run: async ({ params, query }) => {
@@ -171,6 +178,7 @@ export const operations = {
     summary:
       "The go-live report as a Markdown download: the runbook with every item's state, who ticked it and when, sign-offs, phase verdicts, actions run and the timeline. Importing it gives back the same runbook.",
     access: { permission: "rollout.read" },
+    touches: { id: "rollout" },
     params: byId,
     produces: "text/markdown",
     run: async ({ caller, params }) => {
@@ -192,6 +200,7 @@ export const operations = {
     path: "/api/v1/rollouts/{id}",
     summary: "Name, service, T0 (`plannedStartAt`), description; `isTemplate`; `archived` (an archived rollout's plan is read-only). ADMIN only.",
     access: { permission: "rollout.configure" },
+    touches: { id: "rollout" },
     params: byId,
     body: updateRolloutSchema,
     run: async ({ caller, params, body }) => ({ rollout: await updateRollout(caller, params.id, body) }),
@@ -203,6 +212,7 @@ export const operations = {
       "One edit of the plan, `op` naming it: section.add|edit|move|delete, item.add|edit|mark|move|delete, phase.add|edit|move|remove, criterion.add|edit|remove, gate.add|edit|remove, contact.add|edit|remove, undo. Checklist edits ENGINEER+, the rest COMMANDER, ADMIN. 409 with the rule's reason when lib/domain/edit-rules.ts forbids it at this point; a removal answers `undo: { seq, until }`.",
     // The checklist's permission lets the edit be read; the edit's own permission is checked by the domain function.
     access: { permission: "plan.checklist" },
+    touches: { id: "rollout" },
     params: byId,
     body: planEditSchema,
     command: { type: "plan.edit", target: "rolloutId" },
@@ -233,6 +243,7 @@ export const operations = {
     path: "/api/v1/rollouts/{id}/rehearsal-report",
     summary: "For a rehearsal: planned against actual per item, gate and phase (what ran late, which gates waited longest). 400 for a rollout that is not a rehearsal.",
     access: { permission: "rollout.read" },
+    touches: { id: "rehearsal" },
     params: byId,
     run: async ({ params }) => ({ report: await getRehearsalReport(params.id) }),
   }),
@@ -241,6 +252,7 @@ export const operations = {
     path: "/api/v1/rollouts/{id}/rebaseline",
     summary: "`{id}` is a rehearsal: writes its measured item times (as due T±) and phase durations (as minimum durations of phases still ahead) to the plan it rehearsed. COMMANDER, ADMIN.",
     access: { permission: "rollout.rehearse" },
+    touches: { id: "rehearsal" },
     params: byId,
     body: rebaselineSchema,
     run: ({ caller, params, body }) => rebaselineFromRehearsal(caller, params.id, body),
@@ -252,6 +264,7 @@ export const operations = {
     path: "/api/v1/rollouts/{id}/start",
     summary: "Start a draft rollout with its first phase (then sets that phase's traffic). 409 with `blockers` unless its gates are GO or `override: { reason }` is given. COMMANDER, ADMIN.",
     access: { permission: "phase.control" },
+    touches: { id: "rollout" },
     params: byId,
     body: startRolloutSchema,
     command: { type: "rollout.start", target: "rolloutId" },
@@ -263,6 +276,7 @@ export const operations = {
     summary:
       "Promote to the next phase (or complete after the last). 409 with `blockers` when its go/no-go is not GO or a rollback trigger fires, unless `override: { reason }`; a NO_GO is never overridden. COMMANDER, ADMIN.",
     access: { permission: "phase.control" },
+    touches: { id: "rollout" },
     params: byId,
     body: promotePhaseSchema,
     command: { type: "rollout.promote", target: "rolloutId" },
@@ -273,6 +287,7 @@ export const operations = {
     path: "/api/v1/rollouts/{id}/pause",
     summary: "Pause the running rollout and its phase; traffic is not changed. COMMANDER, ADMIN.",
     access: { permission: "phase.control" },
+    touches: { id: "rollout" },
     params: byId,
     body: pausePhaseSchema,
     command: { type: "rollout.pause", target: "rolloutId" },
@@ -283,6 +298,7 @@ export const operations = {
     path: "/api/v1/rollouts/{id}/resume",
     summary: "Resume a paused rollout. COMMANDER, ADMIN.",
     access: { permission: "phase.control" },
+    touches: { id: "rollout" },
     params: byId,
     body: resumePhaseSchema,
     command: { type: "rollout.resume", target: "rolloutId" },
@@ -293,6 +309,7 @@ export const operations = {
     path: "/api/v1/rollouts/{id}/abort",
     summary: "Abort the rollout for good, with a reason; traffic is not changed (run the rollback action for that). COMMANDER, ADMIN.",
     access: { permission: "phase.control" },
+    touches: { id: "rollout" },
     params: byId,
     body: abortRolloutSchema,
     command: { type: "rollout.abort", target: "rolloutId" },
@@ -305,6 +322,7 @@ export const operations = {
     path: "/api/v1/items/{id}",
     summary: "Tick / untick / skip / block an item, or set its note. 409 with `error.current` on a stale expectedVersion.",
     access: { permission: "item.update" },
+    touches: { id: "item" },
     params: byId,
     body: updateItemSchema,
     run: async ({ caller, params, body }) => ({ item: await updateItem(caller, params.id, body) }),
@@ -314,6 +332,7 @@ export const operations = {
     path: "/api/v1/gates/{id}/signatures",
     summary: "Sign a gate as the caller (never someone named in the body): GO or NO_GO with a comment.",
     access: { permission: "signoff.sign" },
+    touches: { id: "gate" },
     params: byId,
     body: recordSignOffSchema,
     status: 201,
@@ -325,6 +344,7 @@ export const operations = {
     path: "/api/v1/criteria/{id}",
     summary: "`{ autoRollback }` on a rollback trigger: opt in to (or out of) automatic rollback. COMMANDER or ADMIN.",
     access: { permission: "phase.control" },
+    touches: { id: "criterion" },
     params: byId,
     body: updateCriterionSchema,
     run: async ({ caller, params, body }) => ({ criterion: await setAutoRollback(caller, params.id, body) }),
@@ -336,6 +356,8 @@ export const operations = {
     path: "/api/v1/metrics",
     summary: "Push: `{ rolloutId, samples: [{ key, value, at? }] }`; each key must be a PUSH tile of that rollout. All or nothing. For automation with an API token; ENGINEER, COMMANDER or ADMIN.",
     access: { permission: "metrics.push" },
+    tokenUse: "metrics.push",
+    touches: { bodyRolloutId: true },
     body: pushMetricsSchema,
     maxBodyBytes: 512 * 1024,
     status: 202,
@@ -346,6 +368,7 @@ export const operations = {
     path: "/api/v1/rollouts/{id}/tiles",
     summary: "The rollout's metric tiles with their source configuration (URL, query). ADMIN only.",
     access: { permission: "rollout.configure" },
+    touches: { id: "rollout" },
     params: byId,
     run: async ({ caller, params }) => ({ tiles: await listTileConfigs(caller, params.id) }),
   }),
@@ -354,6 +377,7 @@ export const operations = {
     path: "/api/v1/rollouts/{id}/tiles",
     summary: "Adds a tile: PROMETHEUS (base URL + PromQL), SCRAPE (/metrics URL + scrape query) or PUSH. ADMIN only.",
     access: { permission: "rollout.configure" },
+    touches: { id: "rollout" },
     params: byId,
     body: tileConfigSchema,
     status: 201,
@@ -364,6 +388,7 @@ export const operations = {
     path: "/api/v1/tiles/{id}",
     summary: "Changes any of a tile's fields; the result must still be valid for its source kind. ADMIN only.",
     access: { permission: "rollout.configure" },
+    touches: { id: "tile" },
     params: byId,
     body: updateTileSchema,
     run: async ({ caller, params, body }) => ({ tile: await updateTile(caller, params.id, body) }),
@@ -373,6 +398,7 @@ export const operations = {
     path: "/api/v1/tiles/{id}",
     summary: "Removes a tile and its samples. ADMIN only.",
     access: { permission: "rollout.configure" },
+    touches: { id: "tile" },
     params: byId,
     run: async ({ caller, params }) => {
       await deleteTile(caller, params.id);
@@ -385,6 +411,7 @@ export const operations = {
     path: "/api/v1/rollouts/{id}/tiles/test",
     summary: "Reads a tile's source once (the tile's fields, saved or not) and stores nothing: `{ result: { ok, value, at, note? } | { ok: false, error } }`. ADMIN only.",
     access: { permission: "rollout.configure" },
+    touches: { id: "rollout" },
     params: byId,
     body: tileConfigSchema,
     run: async ({ caller, params, body }) => ({ result: await testTileSource(caller, params.id, body) }),
@@ -396,6 +423,7 @@ export const operations = {
     path: "/api/v1/rollouts/{id}/actions",
     summary: "The rollout's actions as configured (ADMIN): secret header values are shown as ••••, never sent.",
     access: { permission: "action.configure" },
+    touches: { id: "rollout" },
     params: byId,
     run: async ({ caller, params }) => ({ actions: await listActionConfigs(caller, params.id) }),
   }),
@@ -404,6 +432,7 @@ export const operations = {
     path: "/api/v1/rollouts/{id}/actions",
     summary: "Configure a new action (ADMIN).",
     access: { permission: "action.configure" },
+    touches: { id: "rollout" },
     params: byId,
     body: createActionSchema,
     status: 201,
@@ -414,6 +443,7 @@ export const operations = {
     path: "/api/v1/actions/{id}",
     summary: "One action as configured (ADMIN), secret values masked.",
     access: { permission: "action.configure" },
+    touches: { id: "action" },
     params: byId,
     run: async ({ caller, params }) => ({ action: await getActionConfig(caller, params.id) }),
   }),
@@ -422,6 +452,7 @@ export const operations = {
     path: "/api/v1/actions/{id}",
     summary: "Change an action (ADMIN). `headers` replaces the list; a secret header sent without `value` keeps its stored value.",
     access: { permission: "action.configure" },
+    touches: { id: "action" },
     params: byId,
     body: updateActionSchema,
     run: async ({ caller, params, body }) => ({ action: await updateAction(caller, params.id, body) }),
@@ -431,6 +462,7 @@ export const operations = {
     path: "/api/v1/actions/{id}",
     summary: "Remove an action (ADMIN): it stops being listed or run; its runs stay on record.",
     access: { permission: "action.configure" },
+    touches: { id: "action" },
     params: byId,
     produces: "none",
     run: async ({ caller, params }) => {
@@ -444,6 +476,7 @@ export const operations = {
     summary:
       "Run an action as the caller, with `{ reason, params?: { percentage } }` and an `Idempotency-Key` header (or body field). 201 with the finished run (or the PENDING_APPROVAL one under the two-person rule); the same key again answers 200 with the existing run and `Idempotent-Replayed: true`, without calling the target. A target that fails answers 502 with `error.run`.",
     access: { permission: "action.run" },
+    touches: { id: "action" },
     params: byId,
     body: runActionSchema,
     status: 201,
@@ -462,6 +495,7 @@ export const operations = {
     path: "/api/v1/actions/{id}/dry-run",
     summary: "What a run would send (secret values masked) and whether the target accepts a connection; calls no route, records nothing.",
     access: { permission: "action.run" },
+    touches: { id: "action" },
     params: byId,
     body: dryRunActionSchema,
     command: { type: "action.dryRun", target: "actionId" },
@@ -472,6 +506,7 @@ export const operations = {
     path: "/api/v1/rollouts/{id}/action-runs",
     summary: "Every action run of the rollout, newest first; the request sent (secrets masked) and the response excerpt for COMMANDER, ADMIN.",
     access: { permission: "rollout.read" },
+    touches: { id: "rollout" },
     params: byId,
     run: async ({ caller, params }) => ({ runs: await listActionRuns(caller, params.id) }),
   }),
@@ -480,6 +515,7 @@ export const operations = {
     path: "/api/v1/action-runs/{id}/approve",
     summary: "Second approval of a two-person-rule run (COMMANDER, ADMIN; not the requester; within the window), which then runs.",
     access: { permission: "action.approve" },
+    touches: { id: "actionRun" },
     params: byId,
     body: approveActionRunSchema,
     command: { type: "actionRun.approve", target: "runId", commandInput: approveActionRunSchema.default({}) },
@@ -495,6 +531,7 @@ export const operations = {
     path: "/api/v1/action-runs/{id}/reject",
     summary: "Turn down a run waiting for approval (COMMANDER, ADMIN, or the requester withdrawing it).",
     access: { permission: "action.run" },
+    touches: { id: "actionRun" },
     params: byId,
     body: rejectActionRunSchema,
     command: { type: "actionRun.reject", target: "runId", commandInput: rejectActionRunSchema.default({}) },
@@ -507,6 +544,7 @@ export const operations = {
     path: "/api/v1/rollouts/{id}/share-links",
     summary: "The rollout's stakeholder links with their state (active, expired, revoked); never the tokens.",
     access: { permission: "share.manage" },
+    touches: { id: "rollout" },
     params: byId,
     run: async ({ caller, params }) => ({ links: await listShareTokens(caller, params.id) }),
   }),
@@ -515,6 +553,7 @@ export const operations = {
     path: "/api/v1/rollouts/{id}/share-links",
     summary: "A new stakeholder link; the token (and so the URL) is in this response only.",
     access: { permission: "share.manage" },
+    touches: { id: "rollout" },
     params: byId,
     body: createShareLinkSchema,
     status: 201,
@@ -530,6 +569,7 @@ export const operations = {
     path: "/api/v1/share-links/{id}",
     summary: "Revoke a stakeholder link: its page and API answer 404 from now on and its open pages are disconnected.",
     access: { permission: "share.manage" },
+    touches: { id: "shareLink" },
     params: byId,
     run: async ({ caller, params }) => ({ link: await revokeShareToken(caller, params.id) }),
   }),
@@ -548,15 +588,15 @@ export const operations = {
   "tokens.create": op({
     method: "POST",
     path: "/api/v1/tokens",
-    summary: "An API token for the signed-in user (acts with their role); the token is in this response only. From a browser session only.",
+    summary:
+      "An API token for the signed-in user: `{ name, expiresInDays?, scope?, rolloutIds? }`. `scope` FULL (the default: whatever the owner's role allows), READ_ONLY or METRICS_PUSH (only `POST /api/v1/metrics`); `rolloutIds` limits it to those rollouts (left out: every rollout). Never more than the owner's role at the moment of use. The token is in this response only. From a browser session only.",
     access: { permission: "rollout.read" },
     body: createTokenSchema,
     status: 201,
     run: async ({ caller, body }) => {
       // A leaked token must not be able to mint more tokens.
       if (caller.via === "apiToken") throw forbidden("Create API tokens from a signed-in browser session");
-      const expiresAt = body.expiresInDays ? new Date(Date.now() + body.expiresInDays * 86_400_000) : undefined;
-      return createApiToken(caller.userId, body.name, { expiresAt });
+      return createOwnApiToken(caller, body);
     },
   }),
   "tokens.list": op({

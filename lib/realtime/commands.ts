@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { authorize } from "@/lib/auth/access";
+import { authorizeOperation, authorizeTargets } from "@/lib/auth/access";
 import type { Principal } from "@/lib/auth/principal";
 import { invalidInput } from "@/lib/domain/to-domain-error";
 import { Reply, type Operation } from "@/lib/operations/operation";
@@ -27,7 +27,10 @@ export async function runCommand(principal: Principal, request: unknown): Promis
     if (!envelope.success) throw invalidInput(envelope.error, "command");
     const operation = commandOperations.get(envelope.data.type)!;
     const { target, commandInput } = operation.command!;
-    const caller = authorize(operation.access, principal, undefined);
+    const caller = authorizeOperation(operation, principal, undefined);
+    // The target's rollout before the input is judged: a token limited to other rollouts gets 403 whatever it sends.
+    const targetId = idSchema.safeParse((request as Record<string, unknown>)[target]);
+    if (targetId.success) await authorizeTargets(operation, caller, { id: targetId.data });
     const schema = z.object({ type: z.literal(envelope.data.type), [target]: idSchema, input: commandInput ?? operation.body ?? z.undefined() }).strict();
     const parsed = schema.safeParse(request);
     if (!parsed.success) throw invalidInput(parsed.error, "command");

@@ -14,6 +14,8 @@ export type ServerToClientEvents = {
   live: (message: { rolloutId: string; channel: string; payload: unknown }) => void;
   /** This socket's user now has another role (sent after an admin or the identity provider changed it). */
   principal: (message: PrincipalMessage) => void;
+  /** This socket's session or token ended, or its user was deactivated: the server closes it right after. */
+  signedOut: () => void;
 };
 
 export type PrincipalMessage = { userId: string; name: string; role: string };

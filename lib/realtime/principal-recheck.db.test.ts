@@ -59,6 +59,18 @@ describe("socket principal re-check", () => {
     expect(await both).toEqual(["io server disconnect", "io server disconnect"]);
   });
 
+  it("a socket whose user is deactivated is told its session ended before it is closed, so its page can drop its controls", async () => {
+    const admin = await makeUser("ADMIN");
+    const commander = await makeUser("COMMANDER");
+    const socket = await open({ cookie: commander.cookie });
+    const heard: string[] = [];
+    socket.on("signedOut", () => heard.push("signedOut"));
+    const gone = closed(socket).then((reason) => heard.push(reason));
+    await updateUser(admin.principal, commander.id, { active: false });
+    await gone;
+    expect(heard).toEqual(["signedOut", "io server disconnect"]);
+  });
+
   it("a revoked token's socket is closed; the same user's session socket stays", async () => {
     const engineer = await makeUser("ENGINEER");
     const byToken = await open({ token: engineer.apiToken });

@@ -2,6 +2,7 @@ import type { Server as HttpServer } from "node:http";
 import { Server, type Socket } from "socket.io";
 import type { Principal } from "@/lib/auth/principal";
 import { authenticate, requireRolloutRead } from "@/lib/auth/session";
+import { requireTokenUse } from "@/lib/auth/token-scope";
 import { currentSeq, listEventsAfter } from "@/lib/domain/events";
 import { toPublicEvent, toPublicLive } from "@/lib/domain/public-view";
 import { invalidInput, toDomainError } from "@/lib/domain/to-domain-error";
@@ -62,12 +63,14 @@ export function createRealtimeServer(
         token: (socket.handshake.auth as { token?: unknown } | undefined)?.token,
       });
       if (!principal) return next(Object.assign(new Error("unauthorized"), { data: { status: 401, code: "unauthorized" } }));
+      // The socket carries reads (join) and commands: a token whose scope allows neither (push-only) gets 403 here.
+      requireTokenUse(principal, "read", "open a socket");
       socket.data.principal = principal;
       if (principal.kind === "user") void socket.join(userRoom(principal.userId));
       next();
     } catch (error) {
       const domain = toDomainError(error);
-      next(Object.assign(new Error(domain.code), { data: { status: domain.status, code: domain.code } }));
+      next(Object.assign(new Error(domain.code), { data: { status: domain.status, code: domain.code, message: domain.message } }));
     }
   });
 
@@ -184,7 +187,9 @@ export async function recheckSocketPrincipal(socket: RealtimeSocket): Promise<Pr
     throw error;
   });
   if (!current || (before.kind === "user" && (current.kind !== "user" || current.userId !== before.userId))) {
-    // After the caller's ack (a 401) has gone out.
+    // The page learns why before it is closed (it drops its controls), then the socket goes, after the caller's
+    // ack (a 401) has gone out.
+    socket.emit("signedOut");
     setImmediate(() => socket.disconnect(true));
     return null;
   }

@@ -24,15 +24,17 @@ type Options<S extends { lastSeq: number }> = {
   applyLive?: (state: S, message: { channel: string; payload: unknown }) => S;
   /** The signed-in user's role changed while the page is open (the server re-checked the socket). */
   onPrincipal?: (message: PrincipalMessage) => void;
+  /** The signed-in user's session ended (signed out elsewhere, deactivated, expired): the server closes the socket. */
+  onSignedOut?: () => void;
 };
 
 /** Keeps a rollout's react-query cache in step with the server (see rollout-sync.ts). */
-export function useRolloutLive<S extends { lastSeq: number }>({ rolloutId, queryKey, apply, token, onEvent, onLive, applyLive, onPrincipal }: Options<S>): ConnectionState {
+export function useRolloutLive<S extends { lastSeq: number }>({ rolloutId, queryKey, apply, token, onEvent, onLive, applyLive, onPrincipal, onSignedOut }: Options<S>): ConnectionState {
   const queryClient = useQueryClient();
   const [connection, setConnection] = useState<ConnectionState>("connecting");
-  const latest = useRef({ apply, onEvent, onLive, applyLive, onPrincipal, queryKey });
+  const latest = useRef({ apply, onEvent, onLive, applyLive, onPrincipal, onSignedOut, queryKey });
   useEffect(() => {
-    latest.current = { apply, onEvent, onLive, applyLive, onPrincipal, queryKey };
+    latest.current = { apply, onEvent, onLive, applyLive, onPrincipal, onSignedOut, queryKey };
   });
 
   useEffect(() => {
@@ -60,6 +62,7 @@ export function useRolloutLive<S extends { lastSeq: number }>({ rolloutId, query
       onResync: () => deliverResync(rolloutId),
     });
     socket.on("principal", (message) => latest.current.onPrincipal?.(message));
+    socket.on("signedOut", () => latest.current.onSignedOut?.());
     const onVisible = () => document.visibilityState === "visible" && sync.catchUp();
     document.addEventListener("visibilitychange", onVisible);
     return () => {

@@ -58,4 +58,24 @@ describe("startBackgroundWorkers", () => {
     expect((await getDb().criterion.findFirstOrThrow({ where: { phaseId: phase.id } })).lastEvaluatedAt).toEqual(evaluatedAt);
     expect(await getDb().metricSample.count({ where: { tileId: tile.id } })).toBe(samples);
   });
+
+  it("prunes login throttle rows whose window has passed, keeping recent ones", async () => {
+    const now = Date.now();
+    const old = `pair:old-${now}@example.com|203.0.113.9`;
+    const recent = `pair:recent-${now}@example.com|203.0.113.9`;
+    await getDb().loginThrottle.createMany({
+      data: [
+        { key: old, failures: 7, lastFailureAt: new Date(now - 60 * 60_000), nextAttemptAt: new Date(now - 59 * 60_000) },
+        { key: recent, failures: 7, lastFailureAt: new Date(now), nextAttemptAt: new Date(now + 20_000) },
+      ],
+    });
+    const env = envSchema.parse({ WARROOM_LEADER_RETRY_MS: "100" });
+    const workers = startBackgroundWorkers({ env, rollbackRunner: null, log: () => undefined });
+    try {
+      await vi.waitFor(async () => expect(await getDb().loginThrottle.findUnique({ where: { key: old } })).toBeNull(), { timeout: 15_000, interval: 50 });
+    } finally {
+      await workers.stop();
+    }
+    expect(await getDb().loginThrottle.findUnique({ where: { key: recent } })).not.toBeNull();
+  });
 });

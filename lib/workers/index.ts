@@ -2,6 +2,7 @@ import { readEnv, type Env } from "@/lib/config";
 import type { RollbackRunner } from "@/lib/domain/auto-rollback";
 import { reapActionRuns } from "@/lib/domain/action-reaper";
 import { evaluateActivePhases } from "@/lib/domain/evaluation";
+import { pruneLoginThrottle } from "@/lib/domain/login-throttle";
 import { compactSamples } from "@/lib/domain/metric-samples";
 import { deliverDueNotifications } from "@/lib/domain/notification-delivery";
 import { sendDueReminders } from "@/lib/domain/reminders";
@@ -9,8 +10,8 @@ import { runWhileLeader } from "./leader";
 import { createMetricPoller } from "./metric-poller";
 import { repeatEvery } from "./repeat";
 
-// The server's background work: metric pollers, the gate evaluator, the action run reaper, sample compaction and
-// notification delivery. Started once by server.ts;
+// The server's background work: metric pollers, the gate evaluator, the action run reaper, sample compaction,
+// reminders, notification delivery and pruning of the login throttle table. Started once by server.ts;
 // runs only while this process holds the workers lock (lib/workers/leader.ts), so several app processes on one
 // database poll and evaluate once, not once each. Intervals come from the environment (README: "Configuration").
 
@@ -35,6 +36,7 @@ export function startBackgroundWorkers(
         repeatEvery("sample compaction", env.WARROOM_COMPACT_INTERVAL_MS, () => compactSamples()),
         repeatEvery("reminders", env.WARROOM_REMINDER_INTERVAL_MS, () => sendDueReminders()),
         repeatEvery("notification delivery", env.WARROOM_NOTIFY_INTERVAL_MS, () => deliverDueNotifications({ backoffMs: env.WARROOM_NOTIFY_BACKOFF_MS })),
+        repeatEvery("login throttle pruning", env.WARROOM_THROTTLE_PRUNE_INTERVAL_MS, () => pruneLoginThrottle()),
       ];
       return { stop: async () => void (await Promise.all(loops.map((loop) => loop.stop()))) };
     },

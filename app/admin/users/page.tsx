@@ -5,6 +5,7 @@ import { requirePageUser } from "@/lib/auth/page-session";
 import { can } from "@/lib/auth/permissions";
 import { listInvitations } from "@/lib/domain/invitations";
 import { listUsers } from "@/lib/domain/users";
+import { ROLE_LABEL } from "@/lib/domain/status";
 
 export const metadata: Metadata = { title: "People" };
 export const dynamic = "force-dynamic";
@@ -21,7 +22,7 @@ export default async function PeoplePage() {
         {allowed ? (
           <PeopleAdmin me={user.userId} initialUsers={users} initialInvitations={invitations} />
         ) : (
-          <p className="rounded border border-slate-300 bg-white px-3 py-2 text-sm">Only an admin can manage people. Your role is {user.role}.</p>
+          <p className="rounded border border-slate-300 bg-white px-3 py-2 text-sm">Only an admin can manage people. Your role is {ROLE_LABEL[user.role]}.</p>
         )}
       </main>
     </>

@@ -4,6 +4,7 @@ import { AppHeader } from "@/components/layout/app-header";
 import { ImportForm } from "@/components/runbook/import-form";
 import { requirePageUser } from "@/lib/auth/page-session";
 import { can } from "@/lib/auth/permissions";
+import { ROLE_LABEL } from "@/lib/domain/status";
 
 export const metadata: Metadata = { title: "Import a runbook" };
 export const dynamic = "force-dynamic";
@@ -24,7 +25,7 @@ export default async function ImportRunbookPage() {
         {can(user.role, "rollout.configure") ? (
           <ImportForm />
         ) : (
-          <p className="rounded border border-slate-300 bg-white px-3 py-2 text-sm">Only an admin can import a runbook. Your role is {user.role}.</p>
+          <p className="rounded border border-slate-300 bg-white px-3 py-2 text-sm">Only an admin can import a runbook. Your role is {ROLE_LABEL[user.role]}.</p>
         )}
       </main>
     </>

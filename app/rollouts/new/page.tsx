@@ -5,6 +5,7 @@ import { NewRolloutForm } from "@/components/plan/new-rollout-form";
 import { requirePageUser } from "@/lib/auth/page-session";
 import { can } from "@/lib/auth/permissions";
 import { listRollouts } from "@/lib/domain/rollouts";
+import { ROLE_LABEL } from "@/lib/domain/status";
 
 export const metadata: Metadata = { title: "New rollout" };
 export const dynamic = "force-dynamic";
@@ -27,7 +28,7 @@ export default async function NewRolloutPage() {
         {can(user.role, "rollout.configure") ? (
           <NewRolloutForm sources={sources} />
         ) : (
-          <p className="rounded border border-slate-300 bg-white px-3 py-2 text-sm">Only an admin can create rollouts. Your role is {user.role}.</p>
+          <p className="rounded border border-slate-300 bg-white px-3 py-2 text-sm">Only an admin can create rollouts. Your role is {ROLE_LABEL[user.role]}.</p>
         )}
       </main>
     </>

@@ -26,17 +26,12 @@ export default async function SignoffPage({ params }: { params: Promise<{ id: st
             Back to the war room
           </Link>
         </div>
-        {!can(user.role, "signoff.sign") ? (
-          <p className="mb-4 rounded border border-slate-300 bg-white px-3 py-2 text-sm">
-            Only an incident commander or an admin can sign, control phases or run actions. You can follow them here.
-          </p>
-        ) : null}
-        <SignoffBoard initialState={state} userRole={user.role} userId={user.userId} />
-        {can(user.role, "share.manage") ? (
-          <div className="mt-6">
-            <ShareLinksPanel rolloutId={id} initialLinks={await listShareTokens(user, id)} />
-          </div>
-        ) : null}
+        <SignoffBoard
+          initialState={state}
+          userRole={user.role}
+          userId={user.userId}
+          sharePanel={can(user.role, "share.manage") ? <ShareLinksPanel rolloutId={id} initialLinks={await listShareTokens(user, id)} /> : undefined}
+        />
       </main>
     </>
   );

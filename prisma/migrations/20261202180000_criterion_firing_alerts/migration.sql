@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Criterion" ADD COLUMN     "firingAlerts" TEXT[] DEFAULT ARRAY[]::TEXT[];
