@@ -19,7 +19,7 @@ import { PATCH as patchUserRoute } from "@/app/api/v1/users/[id]/route";
 import { SYSTEM_ACTOR } from "@/lib/auth/principal";
 import { generateToken, hashToken } from "@/lib/auth/secrets";
 import { getDb } from "@/lib/db/client";
-import { createSeedAction } from "@/lib/domain/actions";
+import { createSeedAction } from "@/lib/domain/action-configs";
 import { getRolloutState } from "@/lib/domain/rollouts";
 import { createTileAs } from "@/lib/domain/tiles";
 import type { ApiTokenView } from "@/lib/domain/tokens";
