@@ -242,7 +242,7 @@ function ActionForm(props: { initial: Draft; isNew: boolean; saving: boolean; er
           <label key={role} className="flex items-center gap-1">
             <input
               type="checkbox"
-              aria-label={`Allowed role ${role}`}
+              aria-label={`Allowed role ${ROLE_LABEL[role]}`}
               checked={draft.allowedRoles.includes(role)}
               onChange={(e) => set("allowedRoles", e.target.checked ? [...draft.allowedRoles, role] : draft.allowedRoles.filter((r) => r !== role))}
             />

@@ -4,6 +4,7 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { ApiError, apiFetch } from "@/lib/api/client";
+import { roleLabel } from "@/lib/domain/status";
 
 // The invitation (or first-run setup) page's form: the person chooses their name and password, the link is used
 // up, and they are signed in with what they just chose.
@@ -41,7 +42,7 @@ export function AcceptInvitationForm({ token, email, name, role, setup }: Props)
   return (
     <form onSubmit={onSubmit} className="space-y-4">
       <p className="text-sm text-slate-700">
-        {setup ? "You are creating the first admin of this War Room." : `You are joining as ${role} with ${email}.`}
+        {setup ? "You are creating the first admin of this War Room." : `You are joining as ${roleLabel(role)} with ${email}.`}
       </p>
       {setup ? (
         <label className="block text-sm font-medium">

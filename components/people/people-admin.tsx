@@ -7,6 +7,7 @@ import { OneTimeSecret } from "@/components/credentials/one-time-secret";
 import { formatTime } from "@/components/rollouts/format";
 import { ApiError, apiFetch } from "@/lib/api/client";
 import { peopleKeys } from "@/lib/api/keys";
+import { ROLE_LABEL } from "@/lib/domain/status";
 import type { InvitationView } from "@/lib/domain/invitations";
 import type { UserView } from "@/lib/domain/users";
 import type { CreateInvitationInput, CreateUserInput, UpdateUserInput } from "@/lib/schemas/users";
@@ -87,7 +88,7 @@ export function PeopleAdmin({ me, initialUsers, initialInvitations }: { me: stri
                     className={field}
                   >
                     {ROLES.map((role) => (
-                      <option key={role}>{role}</option>
+                      <option key={role} value={role}>{ROLE_LABEL[role]}</option>
                     ))}
                   </select>
                 </td>
@@ -132,7 +133,7 @@ export function PeopleAdmin({ me, initialUsers, initialInvitations }: { me: stri
             Role
             <select name="role" defaultValue="ENGINEER" className={field}>
               {ROLES.map((role) => (
-                <option key={role}>{role}</option>
+                <option key={role} value={role}>{ROLE_LABEL[role]}</option>
               ))}
             </select>
           </label>
@@ -182,7 +183,7 @@ export function PeopleAdmin({ me, initialUsers, initialInvitations }: { me: stri
             Role
             <select name="role" defaultValue="ENGINEER" className={field}>
               {ROLES.map((role) => (
-                <option key={role}>{role}</option>
+                <option key={role} value={role}>{ROLE_LABEL[role]}</option>
               ))}
             </select>
           </label>

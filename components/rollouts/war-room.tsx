@@ -52,7 +52,7 @@ type Props = {
   wall: boolean;
 };
 
-export function WarRoom({ initialState, me, people, canEditItems: canEditAtLoad, canSign: canSignAtLoad, canEditChecklist = false, role, wall }: Props) {
+export function WarRoom({ initialState, me, people, canEditItems: canEditAtLoad, canSign: canSignAtLoad, canEditChecklist: canEditChecklistAtLoad = false, role, wall }: Props) {
   const rolloutId = initialState.rollout.id;
   const queryKey = rolloutKeys.state(rolloutId);
   const queryClient = useQueryClient();
@@ -64,6 +64,7 @@ export function WarRoom({ initialState, me, people, canEditItems: canEditAtLoad,
   const [liveRole, setLiveRole] = useState<Role | null>(null);
   const canEditItems = liveRole ? can(liveRole, "item.update") : canEditAtLoad;
   const canSign = liveRole ? can(liveRole, "signoff.sign") : canSignAtLoad;
+  const canEditChecklist = liveRole ? can(liveRole, "plan.checklist") : canEditChecklistAtLoad;
 
   const { data: state } = useQuery({
     queryKey,

@@ -31,12 +31,13 @@ export const SUMMARY_ROWS: Array<[keyof RunbookSummary, string]> = [
 
 const KIND_LABEL: Record<PlanElementKind, string> = { item: "item", note: "note", criterion: "criterion", trigger: "trigger", gate: "gate", contact: "contact" };
 const KIND_STYLE: Record<PlanElementKind, string> = {
-  item: "bg-slate-100 text-slate-800",
-  note: "bg-slate-50 text-slate-600",
-  criterion: "bg-green-50 text-green-900",
-  trigger: "bg-red-50 text-red-900",
+  item: "bg-stone-100 text-stone-800",
+  note: "bg-stone-50 text-stone-600",
+  // Kinds, not states: hues the status vocabulary does not use, so a trigger does not read as a breach.
+  criterion: "bg-cyan-50 text-cyan-900",
+  trigger: "bg-fuchsia-50 text-fuchsia-900",
   gate: "bg-indigo-50 text-indigo-900",
-  contact: "bg-amber-50 text-amber-900",
+  contact: "bg-violet-50 text-violet-900",
 };
 const COMPARATORS: Array<[PlanCriterion["comparator"], string]> = [["LT", "<"], ["LTE", "≤"], ["GT", ">"], ["GTE", "≥"], ["EQ", "="]];
 // Tile keys the war room's metric tiles commonly use; the plan's own keys are offered too.

@@ -78,7 +78,7 @@ test.describe("first run", () => {
     const engineerContext = await browser.newContext({ baseURL: app.url });
     const engineerPage = await engineerContext.newPage();
     await engineerPage.goto(inviteUrl);
-    await expect(engineerPage.getByText("You are joining as ENGINEER with erin.new@example.com.")).toBeVisible();
+    await expect(engineerPage.getByText("You are joining as Engineer with erin.new@example.com.")).toBeVisible();
     await engineerPage.getByLabel("Your name").fill("Erin New");
     await engineerPage.getByLabel("New password").fill("erin-password");
     await engineerPage.getByLabel("Repeat the password").fill("erin-password");
@@ -124,6 +124,22 @@ test("a demoted commander's open war room loses its controls, and its socket com
   } finally {
     socket.disconnect();
     await commander.context.close();
+  }
+});
+
+test("an admin demoted to viewer loses the open war room's checklist editing without a reload", async ({ browser, adminApi }) => {
+  const rollout = await seedRollout(adminApi, "Admin demotion");
+  // Engineers may edit the checklist too (plan.checklist): a viewer may not.
+  const admin = await newPersonPage(browser, adminApi, "ADMIN");
+  try {
+    await admin.page.goto(`/rollouts/${rollout.id}`);
+    await expect(admin.page.getByTestId("connection")).toHaveAttribute("data-state", "live");
+    await expect(admin.page.getByRole("button", { name: "Edit checklist" })).toBeVisible();
+    expect((await adminApi.patch(`/api/v1/users/${admin.user.id}`, { data: { role: "VIEWER" } })).status()).toBe(200);
+    await expect(admin.page.getByText("Your role is now Viewer.")).toBeVisible();
+    await expect(admin.page.getByRole("button", { name: "Edit checklist" })).toHaveCount(0);
+  } finally {
+    await admin.context.close();
   }
 });
 

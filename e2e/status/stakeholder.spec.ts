@@ -47,7 +47,7 @@ test("the stakeholder page follows ticks and sign-offs live, shows nothing priva
   const gate = commander.page.getByRole("region", { name: "Go-live authorization" });
   await gate.getByRole("textbox", { name: "Comment for Go-live authorization" }).fill(`COMMENT-private-${rollout.id}`);
   await gate.getByRole("button", { name: "Sign GO" }).click();
-  await expect(page.getByTestId("updates")).toContainText("Go-live authorization: GO (COMMANDER)");
+  await expect(page.getByTestId("updates")).toContainText("Go-live authorization: GO (Incident commander)");
 
   // Nothing private anywhere in the page, and nothing to press.
   const html = await page.content();

@@ -11,7 +11,7 @@ describe("describePublicEvent", () => {
   it.each([
     ["a tick", event("item.updated", { item: { text: "Backups verified", state: "DONE", note: "secret" }, previousState: "OPEN" }), 'Checklist: "Backups verified" completed'],
     ["a note only", event("item.updated", { item: { text: "Backups verified", state: "DONE", note: "secret" }, previousState: "DONE" }), null],
-    ["a sign-off", event("signoff.recorded", { gateId: "g", gateName: "Go-live", gateState: "REJECTED", signature: { decision: "NO_GO", signerRole: "COMMANDER", comment: "secret", signer: { name: "Cole" } } }), "Go-live: NO-GO (COMMANDER)"],
+    ["a sign-off", event("signoff.recorded", { gateId: "g", gateName: "Go-live", gateState: "REJECTED", signature: { decision: "NO_GO", signerRole: "COMMANDER", comment: "secret", signer: { name: "Cole" } } }), "Go-live: NO-GO (Incident commander)"],
     ["a start", event("rollout.started", { phase: phase("Canary", 10), override: { reason: "secret", waived: [] }, ...change }), "Rollout started: Canary (10% traffic)"],
     ["a promotion", event("phase.promoted", { from: phase("Canary", 10), to: phase("Full", 100), ...change }), "Promoted to Full (100% traffic)"],
     ["a completion", event("rollout.completed", { from: phase("Full", 100), ...change }), "Rollout completed"],
@@ -40,7 +40,7 @@ describe("describeEvent (the report's timeline)", () => {
   it("describes every event, with who signed, why, and which action ran", () => {
     expect(
       describeEvent(event("signoff.recorded", { gateId: "g", gateName: "Go-live", gateState: "APPROVED", signature: { decision: "GO", signerRole: "COMMANDER", comment: "green", signer: { name: "Cole" } } })),
-    ).toBe("Go-live: GO by Cole (COMMANDER) — “green”");
+    ).toBe("Go-live: GO by Cole (Incident commander) — “green”");
     expect(describeEvent(event("item.updated", { item: { text: "Backups", state: "OPEN" }, previousState: "OPEN" }))).toBe('Checklist: note on "Backups" cleared');
     expect(describeEvent(event("item.updated", { item: { text: "Backups", state: "OPEN", note: "restored in 4 min" }, previousState: "OPEN" }))).toBe(
       'Checklist: note on "Backups": restored in 4 min',

@@ -1,5 +1,6 @@
 import { assertNever, parseEvent, type EventEnvelope, type EventPayload } from "@/lib/schemas/events";
 import { isPlanEventType, type PlanEventType } from "@/lib/schemas/plan-events";
+import { roleLabel } from "./status";
 
 // Pure (used in the browser too): one line per event, by an exhaustive switch over the event catalogue.
 // describePublicEvent is what a stakeholder reads: no names of people, no action names or outcomes (only
@@ -34,7 +35,7 @@ export function describePublicEvent(envelope: Pick<EventEnvelope, "type" | "data
       return null;
     case "signoff.recorded": {
       const { gateName, signature } = event.data;
-      return `${gateName}: ${signature.decision === "GO" ? "GO" : "NO-GO"} (${signature.signerRole})`;
+      return `${gateName}: ${signature.decision === "GO" ? "GO" : "NO-GO"} (${roleLabel(signature.signerRole)})`;
     }
     case "rollout.started":
       return `Rollout started: ${phaseWords(event.data.phase)}`;
@@ -125,7 +126,7 @@ export function describeEvent(envelope: Pick<EventEnvelope, "type" | "data">): s
     case "signoff.recorded": {
       const { gateName, signature } = event.data;
       const comment = signature.comment ? ` — “${signature.comment}”` : "";
-      return `${gateName}: ${signature.decision === "GO" ? "GO" : "NO-GO"} by ${signature.signer.name} (${signature.signerRole})${comment}`;
+      return `${gateName}: ${signature.decision === "GO" ? "GO" : "NO-GO"} by ${signature.signer.name} (${roleLabel(signature.signerRole)})${comment}`;
     }
     case "rollout.started":
       return `Rollout started: ${phaseWords(event.data.phase)}${overridden(event.data)}${earlyStart(event.data)}`;

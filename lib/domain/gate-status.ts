@@ -1,4 +1,5 @@
 import type { Role } from "@/lib/db/generated/enums";
+import { roleLabel } from "./status";
 
 // Pure: shared by the server (promotion checks) and the sign-off page.
 //
@@ -44,5 +45,5 @@ export function gateStatus(gate: { requiredRoles: Role[]; approverTitles?: strin
 
 /** "Business Owner, Incident Commander" or "COMMANDER": who still has to say GO. */
 export function missingWords(status: GateStatus): string {
-  return [...status.missingApprovers, ...(status.missingApprovers.length ? [] : status.missingRoles)].join(", ");
+  return [...status.missingApprovers, ...(status.missingApprovers.length ? [] : status.missingRoles.map(roleLabel))].join(", ");
 }

@@ -102,7 +102,7 @@ describe("startRollout", () => {
     const { events } = await listEventsAfter(r.id, 0);
     expect(events.find((e) => e.type === "rollout.started")!.data.override).toEqual({
       reason: "business owner approved by phone",
-      waived: ['"Go-live authorization" is not signed GO (missing COMMANDER)'],
+      waived: ['"Go-live authorization" is not signed GO (missing Incident commander)'],
     });
   });
 

@@ -152,7 +152,7 @@ describe("GET /api/v1/status/:token", () => {
       metrics: [{ label: "Error rate", unit: "%", value: 0.2, level: "ok", stale: false }],
     });
     expect(view.updates.map((u) => [u.kind, u.text])).toEqual([
-      ["signoff", "Go-live authorization: GO (COMMANDER)"],
+      ["signoff", "Go-live authorization: GO (Incident commander)"],
       ["checklist", `Checklist: "Backups verified" completed`],
       ["rollout", "Rollout plan created"],
     ]);

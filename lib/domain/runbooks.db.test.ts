@@ -301,7 +301,7 @@ describe("GET /api/v1/rollouts/:id/export.md", () => {
     expect(markdown).toContain("| 1 | Phase 1: Canary (5% traffic, 30m) | 5% | Passed | PASS | 2026-12-01 12:00:00 UTC | 2026-12-01 12:45:00 UTC | 2026-12-01 12:45:00 UTC |");
     expect(markdown).toContain("| Roll back ledger | ROLLBACK | SUCCEEDED | Cole Commander | — | Error rate over 2% for 5 minutes | 2026-12-01 12:50:01 UTC | HTTP 202, 840 ms |");
     expect(markdown).toMatch(/\| \d+ \| [^|]+ \| Erin Engineer \| Checklist: "Warm caches" completed \|/);
-    expect(markdown).toMatch(/\| \d+ \| [^|]+ \| Cole Commander \| Approvals: GO by Cole Commander \(COMMANDER\) — “Caches look good” \|/);
+    expect(markdown).toMatch(/\| \d+ \| [^|]+ \| Cole Commander \| Approvals: GO by Cole Commander \(Incident commander\) — “Caches look good” \|/);
     for (const secret of ["deploy.internal.example", "payments-config-header", "SECRET-CIPHERTEXT", "BODY-TEMPLATE-SECRET", "PARAM-SECRET", "REQUEST-SECRET", "RESPONSE-BODY-EXCERPT", "ERROR-TEXT"]) {
       expect(markdown).not.toContain(secret);
     }
