@@ -18,9 +18,9 @@ export type TokenRolloutChoice = { id: string; name: string };
 const field = "rounded border border-slate-300 px-2 py-1";
 
 const SCOPE_HELP: Record<ApiTokenScopeName, string> = {
-  FULL: "whatever your role allows",
-  READ_ONLY: "reads only",
-  METRICS_PUSH: "POST /api/v1/metrics only",
+  FULL: "everything your role allows",
+  READ_ONLY: "GETs and live feeds, no changes",
+  METRICS_PUSH: "POST /api/v1/metrics",
 };
 
 export function ProfilePanel({ initialTokens, hasPassword, rollouts }: { initialTokens: TokenView[]; hasPassword: boolean; rollouts: TokenRolloutChoice[] }) {
@@ -76,7 +76,7 @@ export function ProfilePanel({ initialTokens, hasPassword, rollouts }: { initial
       <section aria-label="API tokens" className="rounded-lg border border-slate-200 bg-white p-4">
         <h2 className="mb-1 text-lg font-semibold">API tokens</h2>
         <p className="mb-2 text-sm text-slate-600">
-          A token acts as you through `Authorization: Bearer`, never with more than your role: limit it to what the automation needs.
+          A token acts as you through <code className="text-xs">Authorization: Bearer</code>, never with more than your role: limit it to what the automation needs.
         </p>
         <form onSubmit={onCreate} className="mb-3 space-y-2">
           <div className="flex flex-wrap items-end gap-2">

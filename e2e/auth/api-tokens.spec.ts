@@ -29,6 +29,7 @@ test("an engineer creates a push-only token limited to one rollout on the profil
   await expect(row.getByTestId("token-scope")).toHaveText("Push metrics only");
   await expect(row.getByTestId("token-rollouts")).toHaveText(mine.name);
   await expect(row).toHaveAttribute("data-state", "active");
+  await page.screenshot({ path: "test-results/profile-api-tokens.png", fullPage: true });
 
   const automation = await playwright.request.newContext({ baseURL: BASE_URL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
   const pushTo = (rolloutId: string) => automation.post(`/api/v1/metrics`, { data: { rolloutId, samples: [{ key: "queue_depth", value: 4 }] } });

@@ -3,7 +3,7 @@ import { rolloutsOfTarget, type TargetKind } from "@/lib/domain/rollout-of";
 import type { Permission } from "./permissions";
 import type { Principal, UserPrincipal } from "./principal";
 import { requirePermission, requireRolloutRead } from "./session";
-import { requireTokenRollouts, requireTokenUse, requireUnlimitedToken, tokenGrantOf, type TokenUse } from "./token-scope";
+import { requireTokenRollouts, requireTokenUse, requireUnlimitedToken, tokenGrantOf, tokenUseOf, type TokenUse } from "./token-scope";
 
 // Who may call an operation, declared beside its schemas (lib/operations) and checked before its input is
 // read, so a caller without the right gets 401/403 whatever it sends, on HTTP and on the socket alike.
@@ -55,10 +55,6 @@ export function authorize<A extends Access>(access: A, principal: Principal | nu
   }
   if ("signedIn" in access && !principal) throw unauthorized();
   return principal as CallerOf<A>;
-}
-
-export function tokenUseOf(spec: Pick<AccessSpec, "method" | "tokenUse">): TokenUse {
-  return spec.tokenUse ?? (spec.method === "GET" ? "read" : "write");
 }
 
 /**

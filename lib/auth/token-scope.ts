@@ -23,6 +23,11 @@ const SCOPE_SAYS: Record<ApiTokenScopeName, string> = {
   METRICS_PUSH: "allows only pushing metrics (POST /api/v1/metrics)",
 };
 
+/** What an operation needs from a token's scope: its own `tokenUse`, else a GET is a read and any other method a write. */
+export function tokenUseOf(spec: { method: string; tokenUse?: TokenUse }): TokenUse {
+  return spec.tokenUse ?? (spec.method === "GET" ? "read" : "write");
+}
+
 export function scopeAllows(scope: ApiTokenScopeName, use: TokenUse): boolean {
   return SCOPE_ALLOWS[scope]?.includes(use) ?? false;
 }

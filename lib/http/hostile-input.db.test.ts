@@ -239,7 +239,7 @@ describe("hostile bodies: NUL bytes, deep nesting, chunked bodies, checks order"
     expect(counter.pulled).toBeLessThan(1024 * 1024);
   });
 
-  it("a viewer or a share token sending a bad (or endless) body gets 403 before anything is read", async () => {
+  it("a viewer, a share token or a scoped token out of its scope sending a bad (or endless) body gets 403 before anything is read", async () => {
     const viewer = await makeUser("VIEWER");
     const commander = await makeUser("COMMANDER");
     const rollout = await makeRollout();
@@ -248,7 +248,11 @@ describe("hostile bodies: NUL bytes, deep nesting, chunked bodies, checks order"
     const item = (await getRolloutState(rollout.id)).items[0]!;
     const { PATCH } = await load("items/[id]");
     const { POST: start } = await load("rollouts/[id]/start");
-    for (const [who, auth] of [["viewer", viewer.apiToken], ["share token", share.token]] as const) {
+    // Scoped API tokens (issue 16): a commander's push-only token, and one limited to another rollout.
+    const { createApiToken } = await import("@/lib/domain/tokens");
+    const pushOnly = await createApiToken(commander.id, "push-only", { scope: "METRICS_PUSH", rolloutIds: [rollout.id] });
+    const elsewhere = await createApiToken(commander.id, "elsewhere", { rolloutIds: [(await makeRollout()).id] });
+    for (const [who, auth] of [["viewer", viewer.apiToken], ["share token", share.token], ["push-only token", pushOnly.token], ["token for another rollout", elsewhere.token]] as const) {
       const bad = await call(PATCH!, { method: "PATCH", auth, params: { id: item.id }, body: { state: "NOPE", extra: 1 } });
       expect(bad.status, `${who}, bad body`).toBe(403);
       const badStart = await call(start!, { method: "POST", auth, params: { id: rollout.id }, raw: "{not json" });

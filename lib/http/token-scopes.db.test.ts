@@ -16,6 +16,9 @@ import { POST as startRoute } from "@/app/api/v1/rollouts/[id]/start/route";
 import { POST as cloneRoute } from "@/app/api/v1/rollouts/[id]/clone/route";
 import { GET as listUsersRoute } from "@/app/api/v1/users/route";
 import { PATCH as patchUserRoute } from "@/app/api/v1/users/[id]/route";
+import { GET as listDefaultChannelsRoute } from "@/app/api/v1/notification-channels/route";
+import { PATCH as patchChannelRoute } from "@/app/api/v1/notification-channels/[id]/route";
+import { createChannel } from "@/lib/domain/notification-channels";
 import { SYSTEM_ACTOR } from "@/lib/auth/principal";
 import { generateToken, hashToken } from "@/lib/auth/secrets";
 import { getDb } from "@/lib/db/client";
@@ -137,6 +140,17 @@ describe("a token limited to some rollouts", () => {
     expect((await json(listTokensRoute(request("GET", "/api/v1/tokens", { auth: adminOnlyA }), ctx()))).status).toBe(403);
     expect((await json(createRolloutRoute(request("POST", "/api/v1/rollouts", { auth: adminOnlyA, body: { name: "x", service: "y" } }), ctx()))).status).toBe(403);
     expect((await json(cloneRoute(request("POST", `/api/v1/rollouts/${a.rolloutId}/clone`, { auth: adminOnlyA, body: {} }), ctx({ id: a.rolloutId })))).status).toBe(403);
+    // A default notification channel belongs to no rollout; a rollout's channel to that rollout.
+    const slack = { kind: "SLACK", name: "ops", webhookUrl: "http://127.0.0.1:9/slack", forRehearsals: false, enabled: true } as const;
+    const defaultChannel = (await createChannel(admin.principal, null, slack)).channel;
+    const [channelOfA, channelOfB] = [(await createChannel(admin.principal, a.rolloutId, slack)).channel, (await createChannel(admin.principal, b.rolloutId, slack)).channel];
+    const renameChannel = (id: string) => json(patchChannelRoute(request("PATCH", `/api/v1/notification-channels/${id}`, { auth: adminOnlyA, body: { name: "renamed" } }), ctx({ id })));
+    const onDefault = await renameChannel(defaultChannel.id);
+    expect(onDefault.status).toBe(403);
+    expect(onDefault.body.error?.message).toContain("belongs to no rollout");
+    expect((await renameChannel(channelOfB.id)).status).toBe(403);
+    expect((await renameChannel(channelOfA.id)).status).toBe(200);
+    expect((await json(listDefaultChannelsRoute(request("GET", "/api/v1/notification-channels", { auth: adminOnlyA }), ctx()))).status).toBe(403);
     // The same admin's unlimited token may.
     expect((await json(listUsersRoute(request("GET", "/api/v1/users", { auth: admin.apiToken }), ctx()))).status).toBe(200);
   });

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { scopeAllows, tokenUseOf } from "@/lib/auth/token-scope";
+import { apiTokenScopeSchema } from "@/lib/schemas/users";
 import type { Operation } from "./operation";
 
 // The OpenAPI 3.1 document of the table of operations, with zod's own JSON Schema output for every input,
@@ -44,6 +46,19 @@ function securityOf(operation: Operation): JsonSchema[] | undefined {
   return [{ bearerToken: [] }, { sessionCookie: [] }];
 }
 
+/**
+ * For automation choosing a token: the scopes that may call it (`x-token-scopes`), and how a token limited to some
+ * rollouts is judged (`x-token-rollouts`: the rollout of the `id`, of the body's `rolloutId`, a list narrowed to
+ * them, or `none`: refused to such a token).
+ */
+function tokenLimitsOf(operation: Operation): JsonSchema {
+  if ("public" in operation.access) return {};
+  const use = tokenUseOf(operation);
+  const touches = operation.touches;
+  const rollouts = !touches ? "none" : "list" in touches ? "list" : "id" in touches ? (touches.bodyRolloutId ? "id, body.rolloutId" : "id") : "body.rolloutId";
+  return { "x-token-scopes": apiTokenScopeSchema.options.filter((scope) => scopeAllows(scope, use)), "x-token-rollouts": rollouts };
+}
+
 function responsesOf(operation: Operation): JsonSchema {
   const status = String(operation.status ?? 200);
   const success =
@@ -77,6 +92,7 @@ export function buildOpenApiDocument(operations: Record<string, Operation>, info
       security: securityOf(operation),
       responses: responsesOf(operation),
       ...(operation.command ? { "x-socket-command": operation.command.type } : {}),
+      ...tokenLimitsOf(operation),
     };
   }
   return {

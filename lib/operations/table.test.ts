@@ -135,3 +135,18 @@ describe("what each operation touches", () => {
     expect(table["rollouts.list"]!.touches).toEqual({ list: true });
   });
 });
+
+describe("the OpenAPI document and scoped tokens", () => {
+  it("says which token scopes may call each operation and how a rollout-limited token is judged", async () => {
+    const { GET } = await import("@/app/api/v1/openapi.json/route");
+    const doc = (await (await GET(new Request("http://localhost/api/v1/openapi.json"), { params: Promise.resolve({}) })).json()) as {
+      paths: Record<string, Record<string, { "x-token-scopes"?: string[]; "x-token-rollouts"?: string }>>;
+    };
+    expect(doc.paths["/api/v1/metrics"]!.post).toMatchObject({ "x-token-scopes": ["FULL", "METRICS_PUSH"], "x-token-rollouts": "body.rolloutId" });
+    expect(doc.paths["/api/v1/rollouts/{id}"]!.get).toMatchObject({ "x-token-scopes": ["FULL", "READ_ONLY"], "x-token-rollouts": "id" });
+    expect(doc.paths["/api/v1/items/{id}"]!.patch).toMatchObject({ "x-token-scopes": ["FULL"], "x-token-rollouts": "id" });
+    expect(doc.paths["/api/v1/rollouts"]!.get).toMatchObject({ "x-token-rollouts": "list" });
+    expect(doc.paths["/api/v1/users"]!.get).toMatchObject({ "x-token-rollouts": "none" });
+    expect(doc.paths["/api/health"]!.get).not.toHaveProperty("x-token-scopes");
+  });
+});
