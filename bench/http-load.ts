@@ -18,7 +18,9 @@ import type { WatcherCommand, WatcherReply, WatcherStats } from "./watchers";
 // against /api/health on the same server and the floor's tick.
 
 const DRAIN_MS = 10_000;
-const MAX_SOCKETS = 64;
+// Enough connections that the pool never holds a due request back: at 300/s and up to 1 s at the server, 300 are
+// in flight (a 64-connection pool capped an earlier run at 64 ÷ latency requests/s, on the generator's side).
+const MAX_SOCKETS = 1024;
 
 export type LoadResult = {
   label: string;
@@ -38,6 +40,8 @@ export type LoadResult = {
   server?: Summary;
   generator: { eventLoopLagP99Ms: number; cpuPercent: number };
   watchers: WatcherStats;
+  /** answered × watching sockets: the events the watchers should have received. */
+  expectedEvents: number;
 };
 export type SerialResult = { label: string; latency: Summary; server?: Summary };
 
@@ -59,7 +63,7 @@ function request(agent: http.Agent, url: URL, opts: { method: string; path: stri
   });
 }
 
-async function run(opts: { label: string; url: string; path: string; token?: string; body: (n: number) => string; rate: number; seconds: number; watchers: Watchers }): Promise<LoadResult> {
+async function run(opts: { label: string; url: string; path: string; token?: string; body: (n: number) => string; rate: number; seconds: number; watchers: Watchers; sockets: number }): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
   const url = new URL(opts.url);
   const headers = { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), "content-type": "application/json" };
@@ -126,6 +130,7 @@ async function run(opts: { label: string; url: string; path: string; token?: str
     server: serverTimes.length ? summarise(serverTimes) : undefined,
     generator: { eventLoopLagP99Ms: lag.percentile(99) / 1e6, cpuPercent: ((cpu.user + cpu.system) / 1000 / wall) * 100 },
     watchers,
+    expectedEvents: answered * opts.sockets,
   };
 }
 
@@ -188,7 +193,7 @@ export async function measureHttpLoad(server: BenchServer, opts: { rates: number
   const row = async (label: string, url: string, path: string, rate: number, token?: string) => {
     const watchers = await startWatchers(url, server.token, server.rolloutId, opts.sockets);
     try {
-      return await run({ label, url, path, token, body: (n) => JSON.stringify({ note: `load ${rate}/${n}` }), rate, seconds: opts.seconds, watchers });
+      return await run({ label, url, path, token, body: (n) => JSON.stringify({ note: `load ${rate}/${n}` }), rate, seconds: opts.seconds, watchers, sockets: opts.sockets });
     } finally {
       await watchers.stop();
     }

@@ -81,7 +81,7 @@ function print() {
     console.log("\nHTTP ticks at a steady rate on one rollout, 200 sockets watching each server (ms)");
     console.log("Rows run one after another; latency from each request's due time (open loop); answered = 2xx before the row ended");
     console.log(
-      "rate | route | answered | offered | non-2xx | errors | timeouts | p50 | p95 | p99 | max | p99 ÷ floor p99 | server p50 | server p99 | generator lag p99 / CPU % | watchers lag p99 / CPU % | watcher messages / events",
+      "rate | route | answered | offered | non-2xx | errors | timeouts | p50 | p95 | p99 | max | p99 ÷ floor p99 | server p50 | server p99 | generator lag p99 / CPU % | watchers lag p99 / CPU % | watcher messages / events / expected",
     );
     const runs = results.httpLoad.runs;
     for (const r of runs) {
@@ -93,7 +93,7 @@ function print() {
           ms(r.server?.p50 ?? NaN), ms(r.server?.p99 ?? NaN),
           `${ms(r.generator.eventLoopLagP99Ms)} / ${r.generator.cpuPercent.toFixed(0)}`,
           `${ms(r.watchers.eventLoopLagP99Ms)} / ${r.watchers.cpuPercent.toFixed(0)}`,
-          `${r.watchers.messages} / ${r.watchers.events}`,
+          `${r.watchers.messages} / ${r.watchers.events} / ${r.expectedEvents}`,
         ].join(" | "),
       );
     }

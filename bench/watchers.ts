@@ -44,6 +44,21 @@ async function connect(url: string, token: string, rolloutId: string, count: num
   for (const client of clients) onCommittedEvents(client, (batch) => (messages++, (events += batch.length)));
 }
 
+async function settled() {
+  const until = performance.now() + 5000;
+  for (let seen = -1; seen !== messages && performance.now() < until; ) {
+    seen = messages;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+function reportStats() {
+  const cpu = process.cpuUsage(cpuFrom);
+  const wall = performance.now() - wallFrom;
+  send({ stats: { messages, events, eventLoopLagP99Ms: lag.percentile(99) / 1e6, cpuPercent: ((cpu.user + cpu.system) / 1000 / wall) * 100 } });
+  resetStats();
+}
+
 process.on("message", (command: WatcherCommand) => {
   if ("connect" in command) {
     const { url, token, rolloutId, count } = command.connect;
@@ -55,10 +70,8 @@ process.on("message", (command: WatcherCommand) => {
       })
       .catch((error: Error) => send({ error: error.message }));
   } else if ("stats" in command) {
-    const cpu = process.cpuUsage(cpuFrom);
-    const wall = performance.now() - wallFrom;
-    send({ stats: { messages, events, eventLoopLagP99Ms: lag.percentile(99) / 1e6, cpuPercent: ((cpu.user + cpu.system) / 1000 / wall) * 100 } });
-    resetStats();
+    // Fan-out still on its way when the last answer came back is counted: until 500 ms pass with nothing new (at most 5 s).
+    void settled().then(() => reportStats());
   } else {
     for (const client of clients) client.disconnect();
     clients = [];
