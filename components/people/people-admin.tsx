@@ -92,7 +92,7 @@ export function PeopleAdmin({ me, initialUsers, initialInvitations }: { me: stri
                     ))}
                   </select>
                 </td>
-                <td className="py-1">{user.active ? "active" : <span suppressHydrationWarning>deactivated {formatTime(user.deactivatedAt!)}</span>}</td>
+                <td className="py-1">{user.active ? "Active" : <span suppressHydrationWarning>Deactivated {formatTime(user.deactivatedAt!)}</span>}</td>
                 <td className="py-1 text-right">
                   {user.id === me ? null : (
                     <button

@@ -92,7 +92,7 @@ test.describe("first run", () => {
     await expect(engineerPage.getByRole("checkbox", { name: "Backups verified" })).toBeChecked();
 
     await adminPage.reload();
-    await expect(adminPage.getByTestId("user-erin.new@example.com")).toContainText("ENGINEER");
+    await expect(adminPage.getByTestId("user-erin.new@example.com").locator("select")).toHaveValue("ENGINEER");
     await Promise.all([adminContext.close(), engineerContext.close()]);
   });
 });
