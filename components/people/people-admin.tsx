@@ -11,6 +11,7 @@ import { ROLE_LABEL } from "@/lib/domain/status";
 import type { InvitationView } from "@/lib/domain/invitations";
 import type { UserView } from "@/lib/domain/users";
 import type { CreateInvitationInput, CreateUserInput, UpdateUserInput } from "@/lib/schemas/users";
+import { ErrorAlert } from "@/components/layout/error-alert";
 
 // /admin/users: everyone with an account (change a role, deactivate, reactivate), invitations (a single-use link
 // shown once), and accounts created with a password the admin hands over.
@@ -54,11 +55,7 @@ export function PeopleAdmin({ me, initialUsers, initialInvitations }: { me: stri
 
   return (
     <div className="space-y-6">
-      {error ? (
-        <p role="alert" className="rounded border border-red-300 bg-red-50 px-3 py-2 text-sm text-breach">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert>{error}</ErrorAlert>
       <section aria-label="People" className="rounded-lg border border-slate-200 bg-white p-4">
         <h2 className="mb-2 text-lg font-semibold">People</h2>
         <table className="w-full text-left text-sm">

@@ -9,6 +9,7 @@ import { ApiError, apiFetch } from "@/lib/api/client";
 import { peopleKeys } from "@/lib/api/keys";
 import type { ApiTokenView } from "@/lib/domain/tokens";
 import { API_TOKEN_SCOPE_LABELS, apiTokenScopeSchema, type ApiTokenScopeName, type CreateTokenInput } from "@/lib/schemas/users";
+import { ErrorAlert } from "@/components/layout/error-alert";
 
 // The profile page: one's own API tokens (a new token is shown once; listed with its scope, its rollouts, last use
 // and expiry; revoke) and a password change (which ends one's other sessions).
@@ -68,11 +69,7 @@ export function ProfilePanel({ initialTokens, hasPassword, rollouts }: { initial
 
   return (
     <div className="space-y-6">
-      {error ? (
-        <p role="alert" className="rounded border border-red-300 bg-red-50 px-3 py-2 text-sm text-breach">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert>{error}</ErrorAlert>
       <section aria-label="API tokens" className="rounded-lg border border-slate-200 bg-white p-4">
         <h2 className="mb-1 text-lg font-semibold">API tokens</h2>
         <p className="mb-2 text-sm text-slate-600">

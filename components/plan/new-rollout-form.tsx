@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { ApiError, apiFetch } from "@/lib/api/client";
 import type { RolloutState } from "@/lib/domain/rollouts";
+import { ErrorAlert } from "@/components/layout/error-alert";
 
 type Source = { id: string; name: string; isTemplate: boolean };
 
@@ -20,11 +21,7 @@ export function NewRolloutForm({ sources }: { sources: Source[] }) {
 
   return (
     <div className="space-y-6">
-      {error ? (
-        <p role="alert" className="rounded border border-red-300 bg-red-50 px-3 py-2 text-sm text-breach">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert>{error}</ErrorAlert>
       <form
         aria-label="From scratch"
         className="space-y-3 rounded-lg border border-slate-200 bg-white p-4"

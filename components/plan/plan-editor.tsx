@@ -17,6 +17,7 @@ import { TilesEditor } from "./tiles-editor";
 import { UndoBar } from "./undo-bar";
 import { usePlanEdit } from "./use-plan-edit";
 import { ROLLOUT_STATUS, TONE_CLASSES } from "@/lib/domain/status";
+import { ErrorAlert } from "@/components/layout/error-alert";
 
 type Props = { initialState: RolloutState; canStructure: boolean; canConfigure: boolean; canRehearse: boolean };
 
@@ -50,11 +51,7 @@ export function PlanEditor({ initialState, canStructure, canConfigure, canRehear
         ) : null}
       </div>
       {locked ? <p className="rounded border border-slate-300 bg-slate-50 px-3 py-2 text-sm">{locked}</p> : null}
-      {plan.error ? (
-        <p role="alert" className="rounded border border-red-300 bg-red-50 px-3 py-2 text-sm text-breach">
-          {plan.error}
-        </p>
-      ) : null}
+      <ErrorAlert>{plan.error}</ErrorAlert>
       <UndoBar offer={plan.undo} onUndo={(seq) => onEdit({ op: "undo", seq })} onDismiss={plan.dismissUndo} />
       <RolloutSettings rollout={state.rollout} canConfigure={canConfigure} canRehearse={canRehearse} />
       {canStructure ? (

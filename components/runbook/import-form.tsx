@@ -8,6 +8,7 @@ import type { RunbookSummary } from "@/lib/runbook/result";
 import { importRunbookSchema, type ImportPlan, type ImportRunbookInput } from "@/lib/schemas/import-plan";
 import { ImportReview, SummaryCounts, type ImportResult } from "./import-review";
 import { MAX_RUNBOOK_MARKDOWN_BYTES } from "@/lib/schemas/runbook";
+import { ErrorAlert } from "@/components/layout/error-alert";
 
 // Upload a .md file or paste Markdown; the server reads it and answers with what it found, stored as a new
 // rollout. The same schema checks the input here first, so an empty or oversized runbook is refused at once.
@@ -111,11 +112,7 @@ export function ImportForm() {
         <span className="mb-1 block font-semibold">Name (optional)</span>
         <input value={name} onChange={(e) => setName(e.target.value)} maxLength={200} className="w-full rounded border border-slate-300 px-2 py-1" placeholder="Read from the runbook's title when empty" aria-label="Rollout name" />
       </label>
-      {error ? (
-        <p role="alert" className="rounded border border-red-300 bg-red-50 px-3 py-2 text-sm text-breach">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert>{error}</ErrorAlert>
       <div className="flex flex-wrap gap-3">
         <button
           type="button"

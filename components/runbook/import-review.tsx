@@ -8,6 +8,7 @@ import type { RolloutSummary } from "@/lib/domain/selects";
 import { convertElement, draftFromPlan } from "@/lib/runbook/plan";
 import type { RunbookSummary } from "@/lib/runbook/result";
 import { planElementKinds, type ImportPlan, type PlanCriterion, type PlanElement, type PlanElementKind } from "@/lib/schemas/import-plan";
+import { ErrorAlert } from "@/components/layout/error-alert";
 
 // The review step of an import: the plan a dry run read, beside the Markdown it was read from. Clicking an
 // element highlights its source lines. Before creating, the admin can change an element's kind, edit a
@@ -126,11 +127,7 @@ export function ImportReview({ markdown, plan: initial, onCancel }: { markdown: 
           {create.isPending ? "Creating…" : "Create rollout"}
         </button>
       </div>
-      {error ? (
-        <p role="alert" className="rounded border border-red-300 bg-red-50 px-3 py-2 text-sm text-breach">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert>{error}</ErrorAlert>
       <div className="rounded-lg border border-slate-200 bg-white p-3">
         <h2 className="mb-1 text-sm font-semibold">What will be stored</h2>
         <SummaryCounts summary={summary} label="Counts to be stored" />
